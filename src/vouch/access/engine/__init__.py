@@ -1,0 +1,49 @@
+"""The permission engine: pure (no I/O, no clock), one predicate tree compiled two ways.
+
+    profile = compile_profile(facts, now)
+    can(profile, obj, action, record, now)       -> Decision
+    record_filter(profile, obj, action, now)     -> SQLAlchemy clause
+    explain(profile, obj, action, record, now)   -> Explanation
+    matrix(profile)                              -> effective permissions
+"""
+
+from vouch.access.engine.check import StaleProfile, can
+from vouch.access.engine.condition import ConditionError, parse_condition
+from vouch.access.engine.decision import Decision, Explanation, LayerResult
+from vouch.access.engine.explain import explain, matrix
+from vouch.access.engine.facts import (
+    AssignmentFact,
+    FieldRuleFact,
+    GrantFact,
+    PrincipalRef,
+    RecordFacts,
+    RoleFact,
+    RuleFact,
+    ShareFact,
+    UserFacts,
+    WindowFact,
+)
+from vouch.access.engine.fields import (
+    FieldLevelInfo,
+    capped_levels,
+    check_queryable,
+    check_writable,
+    field_level,
+    mask,
+    object_field_levels,
+    readable_fields,
+    record_field_levels,
+    redact,
+)
+from vouch.access.engine.profile import AccessProfile, compile_profile
+from vouch.access.engine.sql import compile_sql, record_branches, record_filter
+
+__all__ = [
+    "AccessProfile", "AssignmentFact", "ConditionError", "Decision", "Explanation",
+    "FieldLevelInfo", "FieldRuleFact", "GrantFact", "LayerResult", "PrincipalRef",
+    "RecordFacts", "RoleFact", "RuleFact", "ShareFact", "StaleProfile", "UserFacts",
+    "WindowFact", "can", "capped_levels", "check_queryable", "check_writable",
+    "compile_profile", "compile_sql", "explain", "field_level", "mask", "matrix",
+    "object_field_levels", "parse_condition", "readable_fields", "record_branches",
+    "record_field_levels", "record_filter", "redact",
+]

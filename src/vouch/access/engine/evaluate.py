@@ -1,0 +1,116 @@
+"""The predicate tree compiled to Python closures: `fn(record, now) -> bool`.
+
+The closures must answer exactly as sql.py's clauses do on the same data; the
+differential tests hold both to the reference model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from vouch.access.engine.facts import PrincipalRef, RecordFacts
+from vouch.access.engine.predicate import (
+    And,
+    Const,
+    DepartmentIn,
+    FieldTest,
+    Not,
+    Or,
+    OwnerDepartmentIn,
+    OwnerIs,
+    OwnerReportsTo,
+    Pred,
+    SharedWith,
+)
+
+Check = Callable[[RecordFacts, datetime], bool]
+
+
+def _always(rec: RecordFacts, now: datetime) -> bool:
+    return True
+
+
+def _never(rec: RecordFacts, now: datetime) -> bool:
+    return False
+
+
+def compile_python(p: Pred) -> Check:
+    match p:
+        case Const(value=v):
+            return _always if v else _never
+        case OwnerIs(user_id=uid):
+            return lambda rec, now: rec.owner_id == uid
+        case OwnerReportsTo(reports=ids):
+            return lambda rec, now: rec.owner_id in ids
+        case DepartmentIn(ids=ids):
+            return lambda rec, now: rec.department_id in ids
+        case OwnerDepartmentIn(ids=ids):
+            return lambda rec, now: rec.owner_department_id in ids
+        case SharedWith(principals=principals, accesses=accesses):
+            return _shared_with(principals, accesses)
+        case FieldTest(field=f, op=op, value=v):
+            return _field_test(f, op, v)
+        case And(items=items):
+            parts = tuple(compile_python(i) for i in items)
+            return lambda rec, now: all(c(rec, now) for c in parts)
+        case Or(items=items):
+            parts = tuple(compile_python(i) for i in items)
+            return lambda rec, now: any(c(rec, now) for c in parts)
+        case Not(item=item):
+            inner = compile_python(item)
+            return lambda rec, now: not inner(rec, now)
+    raise TypeError(f"not a predicate: {p!r}")
+
+
+def _shared_with(principals: tuple[PrincipalRef, ...], accesses: frozenset[str]) -> Check:
+    keys = frozenset((p.kind, p.id) for p in principals)
+
+    def check(rec: RecordFacts, now: datetime) -> bool:
+        for s in rec.shares:
+            if (
+                (s.principal_kind, s.principal_id) in keys
+                and s.access in accesses
+                and (s.expires_at is None or now < s.expires_at)
+            ):
+                return True
+        return False
+
+    return check
+
+
+def field_value(rec: RecordFacts, name: str) -> Any:
+    if name == "owner_id":
+        return rec.owner_id
+    if name == "department_id":
+        return rec.department_id
+    if name == "id":
+        return rec.id
+    return rec.values.get(name)
+
+
+def _field_test(name: str, op: str, value: Any) -> Check:
+    if op == "is_null":
+        want_null = bool(value)
+        return lambda rec, now: (field_value(rec, name) is None) == want_null
+    test = _COMPARE[op]
+
+    def check(rec: RecordFacts, now: datetime) -> bool:
+        v = field_value(rec, name)
+        return v is not None and test(v, value)
+
+    return check
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "in": lambda a, b: a in b,
+    "not_in": lambda a, b: a not in b,
+    "lt": lambda a, b: a < b,
+    "le": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b,
+    "contains": lambda a, b: b in a,
+}

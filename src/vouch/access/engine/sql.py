@@ -1,0 +1,179 @@
+"""The predicate tree compiled to SQLAlchemy clauses over a record table.
+
+Clauses are two-valued like evaluate.py: every leaf is guarded so that a NULL column makes
+it false, never NULL, so NOT means the same in SQL and in Python. Reporting lines and
+department subtrees are answered from the closure tables by sub-select, never as literal
+id lists.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, and_, exists, false, not_, or_, select, true
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Boolean
+
+from vouch.access.engine.predicate import (
+    And,
+    Const,
+    DepartmentIn,
+    FieldTest,
+    Not,
+    Or,
+    OwnerDepartmentIn,
+    OwnerIs,
+    OwnerReportsTo,
+    Pred,
+    SharedWith,
+)
+from vouch.access.models import Share
+from vouch.org.models import DepartmentClosure, ReportingClosure, User
+
+
+class contains_text(FunctionElement[bool]):
+    """Case-sensitive substring test, the same on both databases and in Python (`in`)."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "contains_text"
+
+
+@compiles(contains_text, "sqlite")
+def _contains_sqlite(element: contains_text, compiler: SQLCompiler, **kw: Any) -> str:
+    haystack, needle = list(element.clauses)
+    return f"(instr({compiler.process(haystack, **kw)}, {compiler.process(needle, **kw)}) > 0)"
+
+
+@compiles(contains_text)
+def _contains_default(element: contains_text, compiler: SQLCompiler, **kw: Any) -> str:
+    haystack, needle = list(element.clauses)
+    return f"(strpos({compiler.process(haystack, **kw)}, {compiler.process(needle, **kw)}) > 0)"
+
+
+def department_subtree_select(root: int) -> Any:
+    return select(DepartmentClosure.descendant_id).where(DepartmentClosure.ancestor_id == root)
+
+
+def compile_sql(p: Pred, table: Table, now: datetime) -> ColumnElement[bool]:
+    c = table.c
+    match p:
+        case Const(value=v):
+            return true() if v else false()
+        case OwnerIs(user_id=uid):
+            return c.owner_id == uid
+        case OwnerReportsTo(manager_id=mid):
+            return c.owner_id.in_(
+                select(ReportingClosure.descendant_id).where(
+                    ReportingClosure.ancestor_id == mid, ReportingClosure.depth > 0
+                )
+            )
+        case DepartmentIn(root=root, subtree=subtree):
+            if not subtree:
+                return c.department_id == root
+            return c.department_id.in_(department_subtree_select(root))
+        case OwnerDepartmentIn(root=root, subtree=subtree):
+            depts = (User.department_id.in_(department_subtree_select(root)) if subtree
+                     else User.department_id == root)
+            return c.owner_id.in_(select(User.id).where(depts))
+        case SharedWith(object=obj, principals=principals, accesses=accesses):
+            by_kind: dict[str, list[int]] = {}
+            for pr in principals:
+                if pr.id is not None:
+                    by_kind.setdefault(pr.kind, []).append(pr.id)
+            who = or_(*(
+                and_(Share.principal_kind == kind,
+                     Share.principal_id == ids[0] if len(ids) == 1
+                     else Share.principal_id.in_(ids))
+                for kind, ids in by_kind.items()
+            ))
+            return exists().where(
+                Share.object == obj,
+                Share.record_id == c.id,
+                who,
+                Share.access.in_(sorted(accesses)),
+                or_(Share.expires_at.is_(None), Share.expires_at > now),
+            )
+        case FieldTest(field=name, op=op, value=v):
+            return _field_test(table, name, op, v)
+        case And(items=items):
+            return and_(*(compile_sql(i, table, now) for i in items))
+        case Or(items=items):
+            return or_(*(compile_sql(i, table, now) for i in items))
+        case Not(item=item):
+            return not_(compile_sql(item, table, now))
+    raise TypeError(f"not a predicate: {p!r}")
+
+
+def _field_test(table: Table, name: str, op: str, v: Any) -> ColumnElement[bool]:
+    col = table.c[name]
+    if op == "is_null":
+        return col.is_(None) if v else col.is_not(None)
+    test: ColumnElement[bool]
+    match op:
+        case "eq":
+            test = col == v
+        case "ne":
+            test = col != v
+        case "in":
+            test = col.in_(list(v))
+        case "not_in":
+            test = col.not_in(list(v))
+        case "lt":
+            test = col < v
+        case "le":
+            test = col <= v
+        case "gt":
+            test = col > v
+        case "ge":
+            test = col >= v
+        case "contains":
+            test = contains_text(col, v)
+        case _:
+            raise ValueError(op)
+    return and_(col.is_not(None), test)
+
+
+def _table(obj: str) -> Table:
+    from vouch.records.models import model_for
+
+    return model_for(obj).__table__  # type: ignore[return-value]
+
+
+def record_filter(profile: Any, obj: str, action: str, now: datetime) -> ColumnElement[bool]:
+    """The record layer and restrictions of (user, obj, action) as one WHERE clause."""
+    if not profile.active:
+        return false()
+    return compile_sql(profile.access(obj, action).predicate, _table(obj), now)
+
+
+def record_branches(
+    profile: Any, obj: str, action: str, now: datetime
+) -> list[ColumnElement[bool]]:
+    """The same set as record_filter, split into branches whose union it is.
+
+    Each branch carries the whole conjunction (view gate, restrictions) so that a query may
+    take the first N rows of each branch on its own index and merge them. An empty list
+    means no record; one TRUE-like branch means the scope is everything."""
+    if not profile.active:
+        return []
+    entry = profile.access(obj, action)
+    if not entry.granted:
+        return []
+    table = _table(obj)
+    from vouch.access.engine.predicate import all_of, any_of, negate
+
+    guard = [entry.view_gate, negate(entry.restriction_pred)]
+    if any_of([b.pred for b in entry.branches]) == Const(True):
+        return [compile_sql(all_of(guard), table, now)]
+    out = []
+    seen: set[Pred] = set()
+    for b in entry.branches:
+        p = all_of([b.pred, *guard])
+        if p not in seen and p != Const(False):
+            seen.add(p)
+            out.append(compile_sql(p, table, now))
+    return out

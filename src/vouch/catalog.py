@@ -1,0 +1,348 @@
+"""The catalog: every object, field, sensitivity class, action and system permission, once.
+
+Generic code (record models, services, the engine's validation, the CLI, later the API and
+the console) is driven from these definitions; nothing else names a field by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Sensitivity(StrEnum):
+    NORMAL = "normal"
+    PERSONAL = "personal"
+    FINANCIAL = "financial"
+    CONTRACT = "contract"
+
+
+class FieldType(StrEnum):
+    STRING = "string"
+    TEXT = "text"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    DATE = "date"
+    DATETIME = "datetime"
+    ENUM = "enum"
+    REFERENCE = "reference"
+    PHONE = "phone"
+    EMAIL = "email"
+
+
+# Field types whose values are ordered the same way in Python, SQLite and PostgreSQL;
+# only these accept lt/le/gt/ge (string order depends on the database's collation).
+ORDERED_TYPES = frozenset(
+    {FieldType.INTEGER, FieldType.DECIMAL, FieldType.DATE, FieldType.DATETIME}
+)
+TEXT_TYPES = frozenset(
+    {FieldType.STRING, FieldType.TEXT, FieldType.PHONE, FieldType.EMAIL, FieldType.ENUM}
+)
+
+
+class Scope(StrEnum):
+    NONE = "none"
+    OWN = "own"
+    REPORTS = "reports"
+    DEPARTMENT = "department"
+    DEPARTMENT_TREE = "department_tree"
+    ALL = "all"
+
+
+class FieldLevel(StrEnum):
+    HIDDEN = "hidden"
+    MASKED = "masked"
+    READ = "read"
+    EDIT = "edit"
+
+    @property
+    def rank(self) -> int:
+        return _LEVEL_RANK[self]
+
+
+_LEVEL_RANK = {FieldLevel.HIDDEN: 0, FieldLevel.MASKED: 1, FieldLevel.READ: 2, FieldLevel.EDIT: 3}
+
+
+class ShareAccess(StrEnum):
+    READ = "read"
+    READ_WRITE = "read_write"
+
+
+class PrincipalKind(StrEnum):
+    USER = "user"
+    ROLE = "role"
+    DEPARTMENT = "department"
+    DEPARTMENT_TREE = "department_tree"
+
+
+RECORD_ACTIONS: tuple[str, ...] = ("view", "edit", "delete", "export", "transfer", "share")
+OBJECT_ACTIONS: tuple[str, ...] = ("create", "import")
+ACTIONS: tuple[str, ...] = RECORD_ACTIONS + OBJECT_ACTIONS
+
+SYSTEM_PERMISSIONS: tuple[str, ...] = (
+    "manage_users",
+    "manage_roles",
+    "manage_settings",
+    "view_audit",
+    "manage_enforcement",
+    "approve_requests",
+    "run_reviews",
+    "manage_backups",
+    "delegate_admin",
+)
+
+DEFAULT_LEVEL = {
+    Sensitivity.NORMAL: FieldLevel.EDIT,
+    Sensitivity.PERSONAL: FieldLevel.HIDDEN,
+    Sensitivity.FINANCIAL: FieldLevel.HIDDEN,
+    Sensitivity.CONTRACT: FieldLevel.HIDDEN,
+}
+
+# Columns every record table has; managed by the record service, never written directly
+# (owner_id and department_id change only through create and transfer).
+SYSTEM_COLUMNS: tuple[str, ...] = (
+    "id",
+    "owner_id",
+    "department_id",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "version",
+)
+# System columns a query may filter or sort on (they are not secret: they are how scope
+# itself is expressed).
+QUERYABLE_SYSTEM_COLUMNS: tuple[str, ...] = (
+    "id",
+    "owner_id",
+    "department_id",
+    "created_at",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    name: str
+    type: FieldType
+    label_zh: str
+    label_en: str
+    sensitivity: Sensitivity = Sensitivity.NORMAL
+    required: bool = False
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+    ref: str | None = None  # target object for REFERENCE fields
+    searchable: bool = False  # part of free-text search `q`
+    indexed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.type is FieldType.REFERENCE and self.ref is None:
+            raise ValueError(f"reference field {self.name} needs a target object")
+        if self.type is FieldType.ENUM and not self.choices:
+            raise ValueError(f"enum field {self.name} needs choices")
+
+
+@dataclass(frozen=True)
+class ObjectDef:
+    name: str
+    plural: str  # URL segment, e.g. "service-records"
+    table: str
+    label_zh: str
+    label_en: str
+    title_field: str  # the field that names a record in references and lists
+    fields: tuple[FieldDef, ...]
+    field_map: dict[str, FieldDef] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field_map", {f.name: f for f in self.fields})
+        if self.title_field not in self.field_map:
+            raise ValueError(f"{self.name}: title field {self.title_field} is not a field")
+
+    def field(self, name: str) -> FieldDef:
+        return self.field_map[name]
+
+    @property
+    def search_fields(self) -> tuple[FieldDef, ...]:
+        return tuple(f for f in self.fields if f.searchable)
+
+
+def _s(name: str, zh: str, en: str, **kw: object) -> FieldDef:
+    kw.setdefault("max_length", 200)
+    return FieldDef(name, FieldType.STRING, zh, en, **kw)  # type: ignore[arg-type]
+
+
+def _t(name: str, zh: str, en: str, **kw: object) -> FieldDef:
+    kw.setdefault("max_length", 4000)
+    return FieldDef(name, FieldType.TEXT, zh, en, **kw)  # type: ignore[arg-type]
+
+
+def _e(name: str, zh: str, en: str, choices: tuple[str, ...], **kw: object) -> FieldDef:
+    return FieldDef(name, FieldType.ENUM, zh, en, choices=choices, indexed=True, **kw)  # type: ignore[arg-type]
+
+
+def _ref(name: str, zh: str, en: str, target: str, **kw: object) -> FieldDef:
+    return FieldDef(name, FieldType.REFERENCE, zh, en, ref=target, indexed=True, **kw)  # type: ignore[arg-type]
+
+
+def _money(name: str, zh: str, en: str, **kw: object) -> FieldDef:
+    kw.setdefault("sensitivity", Sensitivity.FINANCIAL)
+    return FieldDef(name, FieldType.DECIMAL, zh, en, **kw)  # type: ignore[arg-type]
+
+
+PERSONAL = Sensitivity.PERSONAL
+CONTRACT = Sensitivity.CONTRACT
+
+INDUSTRIES = (
+    "manufacturing", "retail", "finance", "technology", "healthcare",
+    "education", "logistics", "energy", "real_estate", "agriculture",
+)
+REGIONS = ("east", "south", "north", "central", "west", "northeast", "overseas")
+STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
+
+OBJECTS: tuple[ObjectDef, ...] = (
+    ObjectDef(
+        "customer", "customers", "customers", "客户", "Customer", "name",
+        (
+            _s("name", "客户名称", "Name", required=True, searchable=True, indexed=True),
+            _e("industry", "行业", "Industry", INDUSTRIES),
+            _e("region", "区域", "Region", REGIONS),
+            _e("level", "客户等级", "Level", ("A", "B", "C", "D")),
+            FieldDef("phone", FieldType.PHONE, "电话", "Phone", PERSONAL, max_length=40,
+                     searchable=True),
+            FieldDef("email", FieldType.EMAIL, "电子邮箱", "E-mail", PERSONAL, max_length=200),
+            _s("address", "地址", "Address", sensitivity=PERSONAL, max_length=400),
+            _money("credit_limit", "信用额度", "Credit limit"),
+            _e("status", "状态", "Status", ("prospect", "active", "dormant", "lost")),
+            _t("notes", "备注", "Notes"),
+        ),
+    ),
+    ObjectDef(
+        "contact", "contacts", "contacts", "联系人", "Contact", "name",
+        (
+            _s("name", "姓名", "Name", required=True, searchable=True, indexed=True),
+            _ref("customer_id", "所属客户", "Customer", "customer"),
+            _s("title", "职务", "Title"),
+            FieldDef("phone", FieldType.PHONE, "手机", "Mobile", PERSONAL, max_length=40,
+                     searchable=True),
+            FieldDef("email", FieldType.EMAIL, "电子邮箱", "E-mail", PERSONAL, max_length=200),
+            _s("id_number", "身份证号", "ID number", sensitivity=PERSONAL, max_length=40),
+            _t("notes", "备注", "Notes"),
+        ),
+    ),
+    ObjectDef(
+        "opportunity", "opportunities", "opportunities", "商机", "Opportunity", "name",
+        (
+            _s("name", "商机名称", "Name", required=True, searchable=True),
+            _ref("customer_id", "客户", "Customer", "customer"),
+            _e("stage", "阶段", "Stage", STAGES, required=True),
+            _money("amount", "预计金额", "Amount"),
+            FieldDef("probability", FieldType.INTEGER, "赢率(%)", "Probability (%)"),
+            FieldDef("expected_close", FieldType.DATE, "预计成交日期", "Expected close"),
+            _s("source", "来源", "Source"),
+        ),
+    ),
+    ObjectDef(
+        "contract", "contracts", "contracts", "合同", "Contract", "number",
+        (
+            _s("number", "合同编号", "Number", required=True, searchable=True, indexed=True,
+               max_length=60),
+            _s("title", "合同名称", "Title", searchable=True),
+            _ref("customer_id", "客户", "Customer", "customer"),
+            _ref("opportunity_id", "商机", "Opportunity", "opportunity"),
+            _money("amount", "合同金额", "Amount"),
+            _t("terms", "合同条款", "Terms", sensitivity=CONTRACT),
+            FieldDef("signed_on", FieldType.DATE, "签订日期", "Signed on"),
+            _e("status", "状态", "Status", ("draft", "active", "completed", "terminated")),
+        ),
+    ),
+    ObjectDef(
+        "payment", "payments", "payments", "回款", "Payment", "number",
+        (
+            _s("number", "回款编号", "Number", required=True, searchable=True, max_length=60),
+            _ref("contract_id", "合同", "Contract", "contract"),
+            _money("amount", "回款金额", "Amount"),
+            FieldDef("paid_on", FieldType.DATE, "回款日期", "Paid on"),
+            _e("method", "方式", "Method",
+               ("bank_transfer", "cheque", "cash", "alipay", "wechat_pay")),
+            _s("bank_account", "收款账号", "Bank account", sensitivity=Sensitivity.FINANCIAL,
+               max_length=60),
+        ),
+    ),
+    ObjectDef(
+        "service_record", "service-records", "service_records", "服务记录", "Service record",
+        "subject",
+        (
+            _s("subject", "主题", "Subject", required=True, searchable=True),
+            _ref("customer_id", "客户", "Customer", "customer"),
+            _e("status", "状态", "Status", ("open", "in_progress", "resolved", "closed")),
+            _e("priority", "优先级", "Priority", ("low", "normal", "high", "urgent")),
+            _t("description", "描述", "Description"),
+            FieldDef("resolved_at", FieldType.DATETIME, "解决时间", "Resolved at"),
+        ),
+    ),
+    ObjectDef(
+        "activity", "activities", "activities", "跟进记录", "Activity", "subject",
+        (
+            _s("subject", "主题", "Subject", required=True, searchable=True),
+            _ref("customer_id", "客户", "Customer", "customer"),
+            _e("kind", "类型", "Kind", ("call", "visit", "email", "meeting", "wechat")),
+            FieldDef("occurred_at", FieldType.DATETIME, "发生时间", "Occurred at"),
+            _t("notes", "内容", "Notes"),
+        ),
+    ),
+    ObjectDef(
+        "task", "tasks", "tasks", "任务", "Task", "title",
+        (
+            _s("title", "标题", "Title", required=True, searchable=True),
+            _ref("customer_id", "客户", "Customer", "customer"),
+            FieldDef("due_on", FieldType.DATE, "截止日期", "Due on"),
+            _e("status", "状态", "Status", ("open", "done", "cancelled")),
+            _e("priority", "优先级", "Priority", ("low", "normal", "high")),
+            _t("notes", "备注", "Notes"),
+        ),
+    ),
+    ObjectDef(
+        "sales_plan", "sales-plans", "sales_plans", "销售计划", "Sales plan", "title",
+        (
+            _s("title", "标题", "Title", required=True, searchable=True),
+            _s("period", "周期", "Period", max_length=20),
+            _money("target_amount", "目标金额", "Target amount"),
+            _money("achieved_amount", "完成金额", "Achieved amount"),
+            _t("notes", "备注", "Notes"),
+        ),
+    ),
+)
+
+OBJECT_MAP: dict[str, ObjectDef] = {o.name: o for o in OBJECTS}
+OBJECT_NAMES: tuple[str, ...] = tuple(OBJECT_MAP)
+
+
+class UnknownName(LookupError):
+    """A name that the catalog does not know (object, field, action…)."""
+
+    def __init__(self, kind: str, name: str, known: tuple[str, ...] | list[str]) -> None:
+        self.kind = kind
+        self.name = name
+        self.known = tuple(known)
+        super().__init__(f"unknown {kind} {name!r}; known: {', '.join(self.known)}")
+
+
+def get_object(name: str) -> ObjectDef:
+    try:
+        return OBJECT_MAP[name]
+    except KeyError:
+        raise UnknownName("object", name, OBJECT_NAMES) from None
+
+
+def get_field(obj: str, name: str) -> FieldDef:
+    odef = get_object(obj)
+    try:
+        return odef.field_map[name]
+    except KeyError:
+        raise UnknownName("field", f"{obj}.{name}", tuple(odef.field_map)) from None
+
+
+def check_action(action: str) -> str:
+    if action not in ACTIONS:
+        raise UnknownName("action", action, ACTIONS)
+    return action

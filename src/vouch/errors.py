@@ -1,0 +1,79 @@
+"""Error types of the services, each with the HTTP status PERMISSIONS.md gives it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class VouchError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+class NotAuthenticated(VouchError):
+    status, code = 401, "not_authenticated"
+
+
+class FunctionDenied(VouchError):
+    """The function layer denies: no active role grants the action on the object."""
+
+    status, code = 403, "forbidden"
+
+    def __init__(self, obj: str, action: str) -> None:
+        super().__init__(f"not allowed to {action} {obj}", {"object": obj, "action": action})
+        self.object, self.action = obj, action
+
+
+class PermissionDenied(VouchError):
+    """A system permission is missing."""
+
+    status, code = 403, "forbidden"
+
+    def __init__(self, permission: str) -> None:
+        super().__init__(f"requires the system permission {permission}",
+                         {"permission": permission})
+        self.permission = permission
+
+
+class FieldDenied(VouchError):
+    status, code = 403, "field_forbidden"
+
+    def __init__(self, obj: str, field: str, level: str, purpose: str) -> None:
+        super().__init__(
+            f"field {obj}.{field} is {level} for you and cannot be used to {purpose}",
+            {"object": obj, "field": field, "level": level, "purpose": purpose},
+        )
+        self.object, self.field, self.level, self.purpose = obj, field, level, purpose
+
+
+class NotFound(VouchError):
+    """Record layer or restriction denies, or the record does not exist: one answer."""
+
+    status, code = 404, "not_found"
+
+    def __init__(self, obj: str, record_id: object) -> None:
+        super().__init__(f"{obj} {record_id} not found", {"object": obj, "id": record_id})
+
+
+class Conflict(VouchError):
+    status, code = 409, "conflict"
+
+
+class Invalid(VouchError):
+    """Bad input: details name the field(s)."""
+
+    status, code = 422, "invalid"
+
+    def __init__(self, message: str, field: str | None = None, **details: Any) -> None:
+        if field is not None:
+            details["field"] = field
+        super().__init__(message, details)
+        self.field = field

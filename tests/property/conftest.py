@@ -1,0 +1,74 @@
+"""Databases for the property tests: one SQLite and one PostgreSQL engine per test session,
+each with the whole schema created once; every example clears and reloads its world.
+
+PostgreSQL: the server named by VOUCH_TEST_POSTGRES_URL (default
+postgresql+psycopg://postgres@127.0.0.1:5432/test); the tests use their own database
+`vouch_prop` on that server, created when missing, with every table dropped and recreated
+at the start of the session. Unreachable server: skip, or fail under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+from vouch.base import Base
+
+import vouch.models  # noqa: F401  (every model in Base.metadata)
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PROPERTY_DATABASE = "vouch_prop"
+
+
+def _enable_sqlite_foreign_keys(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, connection_record):  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    path = tmp_path_factory.mktemp("property") / "vouch_prop.db"
+    engine = create_engine(f"sqlite:///{path}", poolclass=StaticPool,
+                           connect_args={"check_same_thread": False})
+    _enable_sqlite_foreign_keys(engine)
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+def _postgres_unavailable(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"PostgreSQL is required under CI=true: {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL not reachable ({reason}); set VOUCH_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    url = make_url(os.environ.get("VOUCH_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    try:
+        admin = create_engine(url, isolation_level="AUTOCOMMIT",
+                              connect_args={"connect_timeout": 5})
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                  {"n": PROPERTY_DATABASE}).scalar()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{PROPERTY_DATABASE}"'))
+        admin.dispose()
+    except Exception as exc:  # noqa: BLE001 (any failure to reach the server)
+        _postgres_unavailable(f"{type(exc).__name__}: {exc}".splitlines()[0])
+    engine = create_engine(url.set(database=PROPERTY_DATABASE),
+                           connect_args={"connect_timeout": 5})
+    with engine.begin() as conn:
+        # drop whatever an earlier run (or an older schema) left, then create afresh
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
