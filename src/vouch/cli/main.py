@@ -1,0 +1,72 @@
+"""The `vouch` command line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from vouch.cli.access import check, matrix_cmd, roles_app
+from vouch.cli.common import console, engine, fail
+from vouch.cli.records import records_app
+
+app = typer.Typer(help="Vouch: a CRM whose heart is permission management.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+app.command("check")(check)
+app.command("matrix")(matrix_cmd)
+app.add_typer(roles_app, name="roles")
+app.add_typer(records_app, name="records")
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema (VOUCH_DATABASE_URL)."""
+    from vouch.migrate import upgrade
+
+    upgrade(engine())
+    console.print("database is at the latest schema")
+
+
+@app.command()
+def demo(
+    password: Annotated[str | None, typer.Option(
+        "--password", help="password of every demo user (default: printed)")] = None,
+    records: Annotated[int, typer.Option("--records", min=0, max=2_000_000)] = 5000,
+    if_empty: Annotated[bool, typer.Option(
+        "--if-empty", help="do nothing (exit 0) when the database already has users")] = False,
+) -> None:
+    """Load the demo organisation (华东贸易有限公司) into a new or empty database."""
+    from vouch.demo import DEFAULT_DEMO_PASSWORD, USERS, load_demo
+    from vouch.migrate import is_empty, upgrade
+
+    eng = engine()
+    if not is_empty(eng):
+        upgrade(eng)
+        from sqlalchemy.orm import Session
+
+        from vouch.org.models import User
+
+        with Session(eng) as s:
+            if s.query(User.id).first() is not None:
+                if if_empty:
+                    console.print("the database already has users; demo not loaded")
+                    raise typer.Exit(0)
+                fail("the database already has users; the demo loads only into an empty one")
+    pw = password or DEFAULT_DEMO_PASSWORD
+    with Progress(console=console) as progress:
+        task = progress.add_task("loading the demo organisation", total=records + len(USERS))
+
+        def note(_what: str, n: int) -> None:
+            progress.advance(task, n)
+
+        counts = load_demo(eng, password=pw, records=records, progress=note)
+    console.print(f"loaded {sum(counts.values())} records: "
+                  + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    console.print("demo users: " + ", ".join(u[0] for u in USERS))
+    if password is None:
+        console.print(f"demo password (demo mode only): [bold]{pw}[/bold]")
+
+
+if __name__ == "__main__":
+    app()
