@@ -90,3 +90,21 @@ def _single_door(state: ORMExecuteState) -> None:
             f"SELECT of {table} without the permission engine's filter; read records "
             "through vouch.records.service (or vouch.access.query)"
         )
+
+
+def reset_sequences(session: Session) -> None:
+    """After bulk inserts with explicit ids, move PostgreSQL's id sequences past them
+    (SQLite needs nothing: its rowids follow the largest id)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    from vouch.base import Base
+
+    for table in Base.metadata.sorted_tables:
+        pk = list(table.primary_key.columns)
+        if len(pk) == 1 and pk[0].autoincrement is not False and pk[0].type.python_type is int:
+            session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
+                f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"
+            ))

@@ -20,7 +20,7 @@ from vouch.access.models import FieldRule, Grant, Role, RoleAssignment, RolePerm
 from vouch.access.service import bump_policy_version, clear_caches
 from vouch.auth.passwords import hash_password
 from vouch.catalog import INDUSTRIES, OBJECT_NAMES, REGIONS, RECORD_ACTIONS, SYSTEM_PERMISSIONS
-from vouch.db import system_session
+from vouch.db import reset_sequences, system_session
 from vouch.migrate import is_empty, upgrade
 from vouch.org.closure import rebuild_department_closure, rebuild_reporting_closure
 from vouch.org.models import Department, TrainingRecord, User
@@ -229,6 +229,7 @@ def load_demo(
         note("organisation", len(USERS))
         counts = _load_records(s, ids, records, seed, now, note)
         bump_policy_version(s)
+        reset_sequences(s)
         s.commit()
     clear_caches()
     return counts
