@@ -159,6 +159,13 @@ def make_dataset(
             else:
                 w = (50, 25, 15, 10)
             grants[pair] = rng.choices(SCOPES, weights=w)[0]
+        # Vouch's model (PERMISSIONS.md): edit/delete/export reach only records the user
+        # can view. Real roles grant view at least as wide as any other action, so the
+        # shared model does too, and every engine answers the same question.
+        for (obj, action), scope in list(grants.items()):
+            view = grants.get((obj, "view"))
+            if action != "view" and (view is None or SCOPES.index(view) < SCOPES.index(scope)):
+                grants[(obj, "view")] = scope
         roles[rid] = Role(rid, f"role-{rid}", _ro(grants))
 
     # ---- users ------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from vouch.access.engine.decision import (
@@ -31,17 +32,43 @@ def can(
     until = profile.valid_until
     if (until is not None and now >= until) or now < profile.compiled_at:
         raise StaleProfile(f"profile of user {profile.user_id} is not valid at {now}")
+    decide = profile._checks.get((obj, action))
+    if decide is None:
+        decide = profile._checks[(obj, action)] = _decider(profile, obj, action)
+    return decide(record, now)  # type: ignore[no-any-return]
+
+
+Decider = Callable[[RecordFacts | None, datetime], Decision]
+
+
+def _constant(decision: Decision) -> Decider:
+    return lambda record, now: decision
+
+
+def _decider(profile: AccessProfile, obj: str, action: str) -> Decider:
+    """The whole decision for (obj, action) as one closure, built on first use."""
     if not profile.facts.active:
-        return DENY_IDENTITY
+        return _constant(DENY_IDENTITY)
     entry = profile.access(obj, action)
-    if not entry.sources:
-        return DENY_FUNCTION
+    if not entry.granted:
+        return _constant(DENY_FUNCTION)
     if action in OBJECT_ACTIONS:
-        return ALLOW
-    if record is None:
-        raise ValueError(f"{action} is a record action: a record is required")
-    if entry.check(record, now):
-        return ALLOW
-    if entry.restrictions and compile_python(entry.record_pred)(record, now):
-        return DENY_RESTRICTION
-    return DENY_RECORD
+        return _constant(ALLOW)
+    check = entry.check
+    if not entry.restrictions:
+        def decide(record: RecordFacts | None, now: datetime) -> Decision:
+            if record is None:
+                raise ValueError(f"{action} is a record action: a record is required")
+            return ALLOW if check(record, now) else DENY_RECORD
+
+        return decide
+    reachable = compile_python(entry.record_pred)
+
+    def decide_restricted(record: RecordFacts | None, now: datetime) -> Decision:
+        if record is None:
+            raise ValueError(f"{action} is a record action: a record is required")
+        if check(record, now):
+            return ALLOW
+        return DENY_RESTRICTION if reachable(record, now) else DENY_RECORD
+
+    return decide_restricted

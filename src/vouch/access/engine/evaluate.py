@@ -53,21 +53,56 @@ def compile_python(p: Pred) -> Check:
         case FieldTest(field=f, op=op, value=v):
             return _field_test(f, op, v)
         case And(items=items):
-            parts = tuple(compile_python(i) for i in items)
-            return lambda rec, now: all(c(rec, now) for c in parts)
+            return _all(tuple(compile_python(i) for i in items))
         case Or(items=items):
-            parts = tuple(compile_python(i) for i in items)
-            return lambda rec, now: any(c(rec, now) for c in parts)
+            return _any(tuple(compile_python(i) for i in items))
         case Not(item=item):
             inner = compile_python(item)
             return lambda rec, now: not inner(rec, now)
     raise TypeError(f"not a predicate: {p!r}")
 
 
+# The warm path of every check runs through these: no generators, arity-specialised.
+def _any(parts: tuple[Check, ...]) -> Check:
+    if len(parts) == 2:
+        a, b = parts
+        return lambda rec, now: a(rec, now) or b(rec, now)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda rec, now: a(rec, now) or b(rec, now) or c(rec, now)
+
+    def check(rec: RecordFacts, now: datetime) -> bool:
+        for part in parts:
+            if part(rec, now):
+                return True
+        return False
+
+    return check
+
+
+def _all(parts: tuple[Check, ...]) -> Check:
+    if len(parts) == 2:
+        a, b = parts
+        return lambda rec, now: a(rec, now) and b(rec, now)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda rec, now: a(rec, now) and b(rec, now) and c(rec, now)
+
+    def check(rec: RecordFacts, now: datetime) -> bool:
+        for part in parts:
+            if not part(rec, now):
+                return False
+        return True
+
+    return check
+
+
 def _shared_with(principals: tuple[PrincipalRef, ...], accesses: frozenset[str]) -> Check:
     keys = frozenset((p.kind, p.id) for p in principals)
 
     def check(rec: RecordFacts, now: datetime) -> bool:
+        if not rec.shares:
+            return False
         for s in rec.shares:
             if (
                 (s.principal_kind, s.principal_id) in keys
