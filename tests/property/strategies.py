@@ -6,12 +6,17 @@ contract: a department tree at least four levels deep, a reporting forest with c
 to four managers, deactivated users, expiries at the exact instant `now` (and one
 microsecond either side), NULL values, case and LIKE wildcards in text, ties in
 `updated_at` (for cursor paging), and conditions from the whole condition language.
+
+Speed: building a world takes a few hundred choices, and each Hypothesis draw (and each
+new strategy object) has a fixed cost, so most choices are made through `_choices` (many
+choices, one integer draw) and strategies are cached (`_ints`).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -50,11 +55,16 @@ OBJECT_ORDER = ("customer", "opportunity", "contract", "contact", "activity")
 
 RECORD_ACTIONS = ("view", "edit", "delete", "export", "transfer", "share")
 OBJECT_ACTIONS = ("create", "import")
-SCOPES = ("none", "own", "reports", "department", "department_tree", "all")
 LEVELS = ("hidden", "masked", "read", "edit")
 SENSITIVITIES = ("normal", "personal", "financial", "contract")
 
-# None first so that shrinking goes towards "no expiry".
+# Grants: absent (None) first so that shrinking removes grants; `all` and `none` included.
+SCOPE_CHOICES = (None, None, None, "none", "own", "own", "reports", "reports", "department",
+                 "department", "department_tree", "department_tree", "all", "all")
+OBJECT_ACTION_CHOICES = (None, "none", "all")
+
+# None first so that shrinking goes towards "no expiry"; the instant itself and one
+# microsecond either side of it are the interesting cases.
 EXPIRIES = (None, NOW, NOW - US, NOW + US, NOW - DAY, NOW + DAY)
 
 # Text: case, LIKE wildcards (% and _), the default LIKE escape (backslash), a space.
@@ -68,16 +78,19 @@ INTEGERS = (0, 1, 50, 99, 100)
 UPDATED_AT = (NOW - DAY, NOW - timedelta(hours=1), NOW - timedelta(hours=1) + US,
               NOW - timedelta(seconds=5))
 
+# Record values come from small pools (one choice per field keeps worlds cheap to make,
+# and makes equal values, ties and near misses common).
+TEXT_POOL = ("", "a", "A", "ab", "aB", "Ab", "a%", "%b", "a_b", "_", "a\\b", "\\", "a b",
+             " a", "ab%_", "bab")
+DECIMAL_POOL = (*DECIMALS, Decimal("1000000.00"), Decimal("-99999.99"), Decimal("100.10"))
+DATE_POOL = (*DATES, date(2024, 2, 29), date(2027, 12, 31))
+DATETIME_POOL = (*DATETIMES, datetime(2025, 3, 1, 0, 0, tzinfo=UTC),
+                 datetime(2026, 6, 1, 11, 59, 59, 999999, tzinfo=UTC))
+INTEGER_POOL = (*INTEGERS, -1, 7)
 
-def _weighted(*pairs: tuple[Any, int]) -> st.SearchStrategy[Any]:
-    """sampled_from with repeats; the first value is what shrinking goes towards."""
-    values: list[Any] = []
-    for value, weight in pairs:
-        values.extend([value] * weight)
-    return st.sampled_from(values)
-
-
+# Condition values beyond the pools (a few draws per rule, so richer strategies are fine).
 texts = st.text(alphabet=TEXT_ALPHABET, max_size=4)
+needles = st.text(alphabet=TEXT_ALPHABET, min_size=1, max_size=3)
 decimals = st.one_of(
     st.sampled_from(DECIMALS),
     st.integers(-10**7, 10**7).map(lambda c: Decimal(c).scaleb(-2)),
@@ -93,6 +106,48 @@ integers = st.one_of(st.sampled_from(INTEGERS), st.integers(-5, 200))
 
 
 # ---------------------------------------------------------------------------------------
+# Cheap choices
+
+
+@lru_cache(maxsize=4096)
+def _ints(lo: int, hi: int) -> st.SearchStrategy[int]:
+    return st.integers(lo, hi)
+
+
+def _int(draw: st.DrawFn, lo: int, hi: int) -> int:
+    return draw(_ints(lo, hi))
+
+
+def _choices(draw: st.DrawFn, options: list[tuple[Any, ...]] | list[Any]) -> list[Any]:
+    """Pick one value from each of `options` with a single draw (a mixed-radix integer).
+
+    Shrinking the integer towards 0 moves every choice towards its tuple's first value
+    (choices listed last are the most significant digits, so they simplify first)."""
+    total = 1
+    for values in options:
+        total *= len(values)
+    n = _int(draw, 0, total - 1)
+    picked = []
+    for values in options:
+        n, digit = divmod(n, len(values))
+        picked.append(values[digit])
+    return picked
+
+
+def _pick(draw: st.DrawFn, values: Any) -> Any:
+    return _choices(draw, [tuple(values)])[0]
+
+
+def _permutation(draw: st.DrawFn, n: int) -> list[int]:
+    """A permutation of 1..n (shrinks towards the identity)."""
+    rest = list(range(1, n + 1))
+    out = []
+    for pos in _choices(draw, [tuple(range(k)) for k in range(n, 0, -1)]):
+        out.append(rest.pop(pos))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
 # Organisation
 
 
@@ -100,30 +155,31 @@ integers = st.one_of(st.sampled_from(INTEGERS), st.integers(-5, 200))
 def departments(draw: st.DrawFn) -> tuple[Department, ...]:
     """5–12 departments; the first five form a chain (tree depth >= 4 below the root).
     Returned parents-first; ids are a random permutation."""
-    n = draw(st.integers(5, 12))
-    ids = draw(st.permutations(range(1, n + 1)))
-    parents: list[int | None] = [None]
-    for i in range(1, n):
-        parents.append(ids[i - 1] if i < 5 else ids[draw(st.integers(0, i - 1))])
+    n = _int(draw, 5, 12)
+    ids = _permutation(draw, n)
+    later = _choices(draw, [tuple(range(i)) for i in range(5, n)])
+    parents: list[int | None] = [None, ids[0], ids[1], ids[2], ids[3]]
+    parents += [ids[k] for k in later]
     return tuple(Department(ids[i], parents[i]) for i in range(n))
 
 
 @st.composite
 def users(draw: st.DrawFn, dept_ids: list[int]) -> tuple[User, ...]:
-    """4–10 users; managers form a forest with chains of at most four managers.
-    Returned managers-first; ids are a random permutation."""
-    n = draw(st.integers(4, 10))
-    ids = draw(st.permutations(range(1, n + 1)))
+    """4–10 users; managers form a forest with chains of at most four managers; about one
+    in six is deactivated. Returned managers-first; ids are a random permutation."""
+    n = _int(draw, 4, 10)
+    ids = _permutation(draw, n)
     result: list[User] = []
     chain: dict[int, int] = {}  # user id -> number of managers above
     for i in range(n):
-        candidates = [u.id for u in result if chain[u.id] < 4]
-        manager = None
-        if candidates and draw(st.booleans()):
-            manager = draw(st.sampled_from(candidates))
+        candidates = tuple(u.id for u in result if chain[u.id] < 4)
+        has_manager, manager_pos, active, dept = _choices(draw, [
+            (False, True), tuple(range(max(1, len(candidates)))),
+            (True, True, True, True, True, False), tuple(dept_ids),
+        ])
+        manager = candidates[manager_pos] if has_manager and candidates else None
         chain[ids[i]] = 0 if manager is None else chain[manager] + 1
-        active = draw(_weighted((True, 5), (False, 1)))
-        result.append(User(ids[i], draw(st.sampled_from(dept_ids)), manager, active))
+        result.append(User(ids[i], dept, manager, active))
     return tuple(result)
 
 
@@ -131,39 +187,34 @@ def users(draw: st.DrawFn, dept_ids: list[int]) -> tuple[User, ...]:
 # Roles and assignments
 
 
-scope_choice = _weighted((None, 3), ("none", 1), ("own", 2), ("reports", 2), ("department", 2),
-                         ("department_tree", 2), ("all", 2))
-
-
 @st.composite
 def roles(draw: st.DrawFn, objects: list[str]) -> tuple[Role, ...]:
-    n = draw(st.integers(2, 5))
+    """2–5 roles with grants on every object of the world and 0–4 field rules each."""
+    n = _int(draw, 2, 5)
     result = []
+    keys = [(obj, action) for obj in objects for action in RECORD_ACTIONS + OBJECT_ACTIONS]
     for role_id in range(1, n + 1):
-        grants: list[GrantSpec] = []
-        for obj in objects:
-            for action in RECORD_ACTIONS:
-                scope = draw(scope_choice)
-                if scope is not None:
-                    grants.append(GrantSpec(obj, action, scope))
-            for action in OBJECT_ACTIONS:
-                scope = draw(st.sampled_from((None, "none", "all")))
-                if scope is not None:
-                    grants.append(GrantSpec(obj, action, scope))
+        scopes = _choices(draw, [
+            SCOPE_CHOICES if action in RECORD_ACTIONS else OBJECT_ACTION_CHOICES
+            for _, action in keys
+        ])
+        grants = tuple(GrantSpec(obj, action, scope)
+                       for (obj, action), scope in zip(keys, scopes, strict=True)
+                       if scope is not None)
         rules: dict[tuple[str, str | None, str | None], str] = {}
-        for _ in range(draw(st.integers(0, 4))):
-            obj = draw(st.sampled_from(objects))
-            level = draw(st.sampled_from(LEVELS))
-            if draw(st.booleans()):
-                fdef = draw(st.sampled_from(OBJECT_MAP[obj].fields))
+        for _ in range(_int(draw, 0, 4)):
+            obj, level, by_field, sensitivity = _choices(
+                draw, [tuple(objects), LEVELS, (True, False), SENSITIVITIES])
+            if by_field:
+                fdef = _pick(draw, OBJECT_MAP[obj].fields)
                 rules[(obj, fdef.name, None)] = level
             else:
-                rules[(obj, None, draw(st.sampled_from(SENSITIVITIES)))] = level
-        perms = draw(st.frozensets(st.sampled_from(SYSTEM_PERMISSIONS), max_size=2))
+                rules[(obj, None, sensitivity)] = level
+        perms = frozenset(p for p in _choices(draw, [(None, *SYSTEM_PERMISSIONS)] * 2) if p)
         result.append(Role(
             role_id,
             permissions=perms,
-            grants=tuple(grants),
+            grants=grants,
             field_rules=tuple(FieldRuleSpec(o, f, s, lv) for (o, f, s), lv in rules.items()),
         ))
     return tuple(result)
@@ -172,11 +223,15 @@ def roles(draw: st.DrawFn, objects: list[str]) -> tuple[Role, ...]:
 @st.composite
 def assignments(draw: st.DrawFn, user_ids: list[int], role_ids: list[int]
                 ) -> tuple[Assignment, ...]:
+    """Each user holds 0–3 distinct roles, each with an expiry from EXPIRIES."""
     result = []
     for uid in user_ids:
-        held = draw(st.lists(st.sampled_from(role_ids), max_size=3, unique=True))
-        for rid in held:
-            result.append(Assignment(uid, rid, draw(st.sampled_from(EXPIRIES))))
+        count, *picked = _choices(draw, [(0, 1, 2, 3)] + [tuple(role_ids)] * 3 + [EXPIRIES] * 3)
+        held: list[int] = []
+        for rid, expires in zip(picked[:3], picked[3:], strict=True):
+            if len(held) < count and rid not in held:
+                held.append(rid)
+                result.append(Assignment(uid, rid, expires))
     return tuple(result)
 
 
@@ -184,41 +239,46 @@ def assignments(draw: st.DrawFn, user_ids: list[int], role_ids: list[int]
 # Records
 
 
-def _value(draw: st.DrawFn, fdef: FieldDef, refs: dict[str, list[int]]) -> Any:
-    if not fdef.required and draw(_weighted((False, 4), (True, 1))):
-        return None
+def _pool(fdef: FieldDef, refs: dict[str, list[int]]) -> tuple[Any, ...]:
     t = fdef.type
     if t in (FieldType.STRING, FieldType.TEXT, FieldType.PHONE, FieldType.EMAIL):
-        return draw(texts)
+        return TEXT_POOL
     if t is FieldType.ENUM:
-        return draw(st.sampled_from(fdef.choices))
-    if t is FieldType.INTEGER:
-        return draw(integers)
-    if t is FieldType.DECIMAL:
-        return draw(decimals)
-    if t is FieldType.DATE:
-        return draw(dates)
-    if t is FieldType.DATETIME:
-        return draw(datetimes)
+        return fdef.choices
     if t is FieldType.REFERENCE:
-        targets = refs.get(fdef.ref or "", [])
-        return draw(st.sampled_from(targets)) if targets else None
-    raise AssertionError(t)
+        return tuple(refs.get(fdef.ref or "", ()))
+    return {
+        FieldType.INTEGER: INTEGER_POOL,
+        FieldType.DECIMAL: DECIMAL_POOL,
+        FieldType.DATE: DATE_POOL,
+        FieldType.DATETIME: DATETIME_POOL,
+    }[t]
 
 
 @st.composite
 def records(draw: st.DrawFn, obj: str, people: tuple[User, ...], dept_ids: list[int],
             refs: dict[str, list[int]], max_records: int) -> tuple[Record, ...]:
-    n = draw(st.integers(0, max_records))
-    ids = draw(st.permutations(range(1, n + 1))) if n else []
+    """0–max_records records; owner any user; department usually the owner's (None below
+    stands for it), sometimes another; values from the field pools (optional fields NULL
+    about one time in six or more); one draw per record."""
+    n = _int(draw, 0, max_records)
+    ids = _permutation(draw, n)
+    fields = OBJECT_MAP[obj].fields
+    options: list[tuple[Any, ...]] = [
+        tuple(people),
+        (None, None, None, None, *dept_ids),
+        UPDATED_AT,
+    ]
+    for f in fields:
+        pool = _pool(f, refs)
+        options.append(pool if f.required else (None, None, *pool))
     result = []
     for rid in ids:
-        owner = draw(st.sampled_from(people))
-        dept = owner.department_id
-        if draw(_weighted((False, 4), (True, 1))):
-            dept = draw(st.sampled_from(dept_ids))
-        values = {f.name: _value(draw, f, refs) for f in OBJECT_MAP[obj].fields}
-        result.append(Record(rid, owner.id, dept, values, draw(st.sampled_from(UPDATED_AT))))
+        owner, dept, updated, *values = _choices(draw, options)
+        if dept is None:
+            dept = owner.department_id
+        result.append(Record(rid, owner.id, dept,
+                             {f.name: v for f, v in zip(fields, values, strict=True)}, updated))
     return tuple(result)
 
 
@@ -232,13 +292,11 @@ ORDERED_OPS = ("lt", "le", "gt", "ge")
 def _json_value(draw: st.DrawFn, ftype: FieldType, value: Any) -> Any:
     """A Python value of the field's type as a condition value (JSON)."""
     if ftype is FieldType.DECIMAL:
-        if draw(_weighted((False, 4), (True, 1))):
-            return f"{value:.3f}"
-        return f"{value:.2f}"
+        return _pick(draw, (f"{value:.2f}", f"{value:.2f}", f"{value:.3f}"))
     if ftype is FieldType.DATE:
         return value.isoformat()
     if ftype is FieldType.DATETIME:
-        form = draw(st.sampled_from(("utc", "z", "plus8")))
+        form = _pick(draw, ("utc", "z", "plus8"))
         if form == "z":
             return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
         if form == "plus8":
@@ -251,30 +309,31 @@ def _python_value(draw: st.DrawFn, obj: str, name: str, ftype: FieldType,
                   ctx: dict[str, Any]) -> Any:
     """A value for comparisons with `name`: often one that some record has."""
     seen = [v for v in ctx["values"][obj].get(name, []) if v is not None]
-    if seen and draw(st.booleans()):
-        return draw(st.sampled_from(seen))
+    if seen and _pick(draw, (False, True)):
+        return _pick(draw, seen)
     if name == "owner_id":
-        return draw(st.sampled_from(ctx["user_ids"]))
+        return _pick(draw, ctx["user_ids"])
     if name == "department_id":
-        return draw(st.sampled_from(ctx["dept_ids"]))
+        return _pick(draw, ctx["dept_ids"])
     fdef = OBJECT_MAP[obj].field_map[name]
     if ftype is FieldType.ENUM:
-        return draw(st.sampled_from(fdef.choices))
+        return _pick(draw, fdef.choices)
     if ftype is FieldType.REFERENCE:
-        return draw(st.integers(1, 16))
+        return _int(draw, 1, 16)
     if ftype in (FieldType.STRING, FieldType.TEXT, FieldType.PHONE, FieldType.EMAIL):
         return draw(texts)
-    return {
-        FieldType.INTEGER: lambda: draw(integers),
-        FieldType.DECIMAL: lambda: draw(decimals),
-        FieldType.DATE: lambda: draw(dates),
-        FieldType.DATETIME: lambda: draw(datetimes),
-    }[ftype]()
+    strategy = {
+        FieldType.INTEGER: integers,
+        FieldType.DECIMAL: decimals,
+        FieldType.DATE: dates,
+        FieldType.DATETIME: datetimes,
+    }[ftype]
+    return draw(strategy)
 
 
 def _leaf(draw: st.DrawFn, obj: str, ctx: dict[str, Any]) -> dict[str, Any]:
     names = ["owner_id", "department_id"] + [f.name for f in OBJECT_MAP[obj].fields]
-    name = draw(st.sampled_from(names))
+    name = _pick(draw, names)
     if name in ("owner_id", "department_id"):
         ftype = FieldType.INTEGER
         ops: tuple[str, ...] = EQUALITY_OPS
@@ -285,56 +344,52 @@ def _leaf(draw: st.DrawFn, obj: str, ctx: dict[str, Any]) -> dict[str, Any]:
             ops = ops + ORDERED_OPS
         if ftype in TEXT_TYPES:
             ops = ops + ("contains",)
-    op = draw(st.sampled_from(ops))
+    op = _pick(draw, ops)
     if op == "is_null":
-        return {"field": name, "op": op, "value": draw(st.booleans())}
+        return {"field": name, "op": op, "value": _pick(draw, (True, False))}
     if op in ("in", "not_in"):
-        count = draw(st.integers(1, 3))
         raw = [_json_value(draw, ftype, _python_value(draw, obj, name, ftype, ctx))
-               for _ in range(count)]
+               for _ in range(_int(draw, 1, 3))]
         return {"field": name, "op": op, "value": raw}
     if op == "contains":
         seen = [v for v in ctx["values"][obj].get(name, []) if v]
-        if seen and draw(st.booleans()):
-            whole = draw(st.sampled_from(seen))
-            start = draw(st.integers(0, len(whole) - 1))
-            end = draw(st.integers(start + 1, len(whole)))
+        if seen and _pick(draw, (False, True)):
+            whole = _pick(draw, seen)
+            start = _int(draw, 0, len(whole) - 1)
+            end = _int(draw, start + 1, len(whole))
             needle = whole[start:end]
         else:
-            needle = draw(st.text(alphabet=TEXT_ALPHABET, min_size=1, max_size=3))
+            needle = draw(needles)
         return {"field": name, "op": op, "value": needle}
     value = _python_value(draw, obj, name, ftype, ctx)
     return {"field": name, "op": op, "value": _json_value(draw, ftype, value)}
 
 
-@st.composite
-def conditions(draw: st.DrawFn, obj: str, ctx: dict[str, Any], depth: int = 2) -> Any:
-    kinds = ["leaf", "relation"] + (["and", "or", "not"] if depth > 0 else [])
-    kind = draw(st.sampled_from(kinds))
+def condition(draw: st.DrawFn, obj: str, ctx: dict[str, Any], depth: int = 2) -> Any:
+    """A random condition on `obj` (composites nest at most `depth` deep)."""
+    kinds = ("leaf", "leaf", "relation") + (("and", "or", "not") if depth > 0 else ())
+    kind = _pick(draw, kinds)
     if kind == "leaf":
         return _leaf(draw, obj, ctx)
     if kind == "relation":
-        return {
-            "relation": draw(st.sampled_from(("owner_in_department", "record_in_department"))),
-            "department": draw(st.sampled_from(ctx["dept_ids"])),
-            "subtree": draw(st.booleans()),
-        }
+        relation, department, subtree = _choices(draw, [
+            ("owner_in_department", "record_in_department"), tuple(ctx["dept_ids"]),
+            (False, True),
+        ])
+        return {"relation": relation, "department": department, "subtree": subtree}
     if kind == "not":
-        return {"not": draw(conditions(obj, ctx, depth - 1))}
-    parts = draw(st.lists(conditions(obj, ctx, depth - 1), min_size=1, max_size=3))
-    return {kind: parts}
+        return {"not": condition(draw, obj, ctx, depth - 1)}
+    return {kind: [condition(draw, obj, ctx, depth - 1) for _ in range(_int(draw, 1, 3))]}
 
 
-@st.composite
-def principals(draw: st.DrawFn, ctx: dict[str, Any], allow_all: bool = True
-               ) -> dict[str, Any]:
-    kinds = ["user", "role", "department", "department_tree"] + (["all"] if allow_all else [])
-    kind = draw(st.sampled_from(kinds))
+def principal(draw: st.DrawFn, ctx: dict[str, Any], allow_all: bool = True) -> dict[str, Any]:
+    kinds = ("user", "role", "department", "department_tree") + (("all",) if allow_all else ())
+    kind = _pick(draw, kinds)
     if kind == "all":
         return {"kind": "all"}
     pool = {"user": ctx["user_ids"], "role": ctx["role_ids"],
             "department": ctx["dept_ids"], "department_tree": ctx["dept_ids"]}[kind]
-    return {"kind": kind, "id": draw(st.sampled_from(pool))}
+    return {"kind": kind, "id": _pick(draw, pool)}
 
 
 # ---------------------------------------------------------------------------------------
@@ -350,7 +405,8 @@ def worlds(draw: st.DrawFn, max_records: int = 15, optional_objects: bool = True
 
     objects = list(CORE_OBJECTS)
     if optional_objects:
-        objects += [o for o in OPTIONAL_OBJECTS if draw(st.booleans())]
+        extra = _choices(draw, [(False, True)] * len(OPTIONAL_OBJECTS))
+        objects += [o for o, wanted in zip(OPTIONAL_OBJECTS, extra, strict=True) if wanted]
     objects = [o for o in OBJECT_ORDER if o in objects]
 
     role_list = draw(roles(objects))
@@ -379,28 +435,27 @@ def worlds(draw: st.DrawFn, max_records: int = 15, optional_objects: bool = True
     shares = []
     shareable = [o for o in objects if all_records[o]]
     if shareable:
-        for _ in range(draw(st.integers(0, 6))):
-            obj = draw(st.sampled_from(shareable))
-            rec = draw(st.sampled_from(all_records[obj]))
-            p = draw(principals(ctx, allow_all=False))
-            shares.append(ManualShare(obj, rec.id, p["kind"], p["id"],
-                                      draw(st.sampled_from(("read", "read_write"))),
-                                      draw(st.sampled_from(EXPIRIES))))
+        for _ in range(_int(draw, 0, 6)):
+            obj = _pick(draw, shareable)
+            rec = _pick(draw, all_records[obj])
+            p = principal(draw, ctx, allow_all=False)
+            access, expires = _choices(draw, [("read", "read_write"), EXPIRIES])
+            shares.append(ManualShare(obj, rec.id, p["kind"], p["id"], access, expires))
 
     sharing = []
-    for i in range(draw(st.integers(0, 3))):
-        obj = draw(st.sampled_from(objects))
+    for i in range(_int(draw, 0, 3)):
+        obj = _pick(draw, objects)
         sharing.append(SharingRule(
-            i + 1, obj, draw(conditions(obj, ctx)),
-            tuple(draw(st.lists(principals(ctx), min_size=1, max_size=3))),
-            draw(st.sampled_from(("read", "read_write"))),
+            i + 1, obj, condition(draw, obj, ctx),
+            tuple(principal(draw, ctx) for _ in range(_int(draw, 1, 3))),
+            _pick(draw, ("read", "read_write")),
         ))
     restrictions = []
-    for i in range(draw(st.integers(0, 2))):
-        obj = draw(st.sampled_from(objects))
+    for i in range(_int(draw, 0, 2)):
+        obj = _pick(draw, objects)
         restrictions.append(RestrictionRule(
-            i + 1, obj, draw(conditions(obj, ctx)),
-            tuple(draw(st.lists(principals(ctx), min_size=1, max_size=3))),
+            i + 1, obj, condition(draw, obj, ctx),
+            tuple(principal(draw, ctx) for _ in range(_int(draw, 1, 3))),
         ))
 
     return World(

@@ -52,7 +52,7 @@ LISTS_POSTGRES = 500
 
 # Every load gets a policy version of its own: the engine caches shared facts and profiles
 # per policy version (as in production, where every change bumps it).
-_versions = itertools.count(1_000)
+_versions = itertools.count(2**40)
 
 MAX_REPORTED = 12
 
