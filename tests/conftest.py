@@ -35,7 +35,7 @@ def postgres_unavailable_reason() -> str | None:
             conn.execute(sa.text("select 1"))
         eng.dispose()
         return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "unreachable"
+    except Exception as exc:
         return f"PostgreSQL at {PG_URL} unreachable: {type(exc).__name__}: {exc}"
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from vouch.access.models import FieldRule, Grant, Role, RoleAssignment, RolePermission
 from vouch.access.service import bump_policy_version, clear_caches
 from vouch.auth.passwords import hash_password
-from vouch.catalog import INDUSTRIES, OBJECT_NAMES, REGIONS, RECORD_ACTIONS, SYSTEM_PERMISSIONS
+from vouch.catalog import INDUSTRIES, OBJECT_NAMES, RECORD_ACTIONS, REGIONS, SYSTEM_PERMISSIONS
 from vouch.db import reset_sequences, system_session
 from vouch.migrate import is_empty, upgrade
 from vouch.org.closure import rebuild_department_closure, rebuild_reporting_closure
@@ -70,7 +70,9 @@ class RoleSpec:
     delegable: bool = False
 
 
-def _grants(objects: Iterable[str], actions: Iterable[str], scope: str) -> dict[tuple[str, str], str]:
+def _grants(
+    objects: Iterable[str], actions: Iterable[str], scope: str
+) -> dict[tuple[str, str], str]:
     return {(o, a): scope for o in objects for a in actions}
 
 
@@ -155,8 +157,15 @@ TRADES = {
     "technology": "信息科技", "healthcare": "医疗器械", "education": "教育科技",
     "logistics": "物流", "energy": "新能源", "real_estate": "置业", "agriculture": "农业发展",
 }
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力林琳宁斌浩宇轩博晨雪婷欣怡佳鑫昊然子涵梓萱一诺俊杰思远志强海燕晓东丹阳"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"
+    "杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙"
+    "史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力林琳宁斌浩宇轩博晨"
+    "雪婷欣怡佳鑫昊然子涵梓萱一诺俊杰思远志强海燕晓东丹阳"
+)
 TITLES = ["总经理", "采购经理", "财务总监", "技术总监", "运营主管", "行政经理", "销售总监",
           "项目经理", "副总经理", "采购专员"]
 ROADS = ["人民路", "中山路", "解放路", "建设路", "南京路", "长江路", "延安路", "科技大道",
@@ -165,6 +174,8 @@ SERVICE_SUBJECTS = ["设备安装调试", "系统无法登录", "发票开具咨
                     "上门维修预约", "合同条款咨询", "培训需求", "账单核对", "配件更换"]
 ACTIVITY_SUBJECTS = ["电话回访", "上门拜访", "产品演示", "商务洽谈", "需求调研", "方案汇报",
                      "报价沟通", "合同谈判", "年度回顾", "微信跟进"]
+DEAL_KINDS = ["年度采购", "系统升级", "设备更新", "框架合作", "扩容项目"]
+LEAD_SOURCES = ["展会", "转介绍", "官网", "电话营销"]
 TASK_TITLES = ["准备报价单", "安排客户拜访", "跟进付款进度", "整理需求文档", "发送合同草稿",
                "更新客户资料", "预约产品演示", "提交投标文件"]
 
@@ -342,11 +353,11 @@ def _load_records(
         for i, c in enumerate(g.r.choices(customers, k=n["contact"]))
     ])
     opportunities = put("opportunity", [
-        {**for_customer(c), "name": f"{c['name'][:6]}{g.r.choice(['年度采购', '系统升级', '设备更新', '框架合作', '扩容项目'])}",
+        {**for_customer(c), "name": f"{c['name'][:6]}{g.r.choice(DEAL_KINDS)}",
          "customer_id": c["id"], "stage": g.r.choice(["lead", "qualified", "proposal",
                                                       "negotiation", "won", "lost"]),
          "amount": g.money(50, 20000), "probability": g.r.choice([10, 20, 40, 60, 80, 100]),
-         "expected_close": g.day(180, 180), "source": g.r.choice(["展会", "转介绍", "官网", "电话营销"])}
+         "expected_close": g.day(180, 180), "source": g.r.choice(LEAD_SOURCES)}
         for c in g.r.choices(customers, k=n["opportunity"])
     ])
     won = [o for o in opportunities if o["stage"] in ("won", "negotiation")] or opportunities
@@ -387,7 +398,7 @@ def _load_records(
         for c in g.r.choices(customers, k=n["task"])
     ])
     put("sales_plan", [
-        {**base(g.r.choice(reps + ["lilei"])), "title": f"{2025 + i % 2}年Q{i % 4 + 1}销售计划",
+        {**base(g.r.choice([*reps, "lilei"])), "title": f"{2025 + i % 2}年Q{i % 4 + 1}销售计划",
          "period": f"{2025 + i % 2}-Q{i % 4 + 1}", "target_amount": g.money(5000, 50000),
          "achieved_amount": g.money(1000, 40000), "notes": None}
         for i in range(n["sales_plan"])

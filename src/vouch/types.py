@@ -26,7 +26,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC)
+        stamp: datetime = value
+        return stamp.replace(tzinfo=UTC)
 
 
 def utcnow() -> datetime:

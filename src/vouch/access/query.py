@@ -13,7 +13,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, tuple_, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union,
+)
 from sqlalchemy.sql.elements import UnaryExpression
 
 from vouch.access.engine import AccessProfile, record_branches, record_filter
@@ -50,9 +61,10 @@ def after_clause(
 ) -> ColumnElement[bool]:
     """Keyset condition for (col, id) strictly after `after` in the page order."""
     value, last_id = after
+    bound = tuple_(literal(value, col.type), literal(last_id, id_col.type))
     if descending:
-        return tuple_(col, id_col) < tuple_(value, last_id)
-    return tuple_(col, id_col) > tuple_(value, last_id)
+        return tuple_(col, id_col) < bound
+    return tuple_(col, id_col) > bound
 
 
 def page(

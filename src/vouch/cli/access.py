@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -49,12 +49,12 @@ def check(
         profile = profile_for(session, u.id, now)
         if action in SYSTEM_PERMISSIONS and obj is None:
             ok = u.active and action in profile.permissions
+            holders = [r.key for r in profile.roles if action in r.permissions]
             result = {"allowed": ok, "user": user, "permission": action, "layers": [
                 {"layer": "identity", "allowed": u.active,
                  "reason": "active" if u.active else "deactivated"},
                 {"layer": "function", "allowed": action in profile.permissions,
-                 "reason": (f"granted by {', '.join(r.key for r in profile.roles if action in r.permissions)}"
-                            if action in profile.permissions
+                 "reason": (f"granted by {', '.join(holders)}" if holders
                             else f"no active role carries {action}")}]}
             _emit(result, as_json, show_explain)
             raise typer.Exit(EXIT_OK if ok else EXIT_DENIED)
@@ -143,7 +143,7 @@ def roles_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
     eng = engine()
     require_schema(eng)
     with Session(eng) as session:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for role in session.scalars(select(Role).order_by(Role.id)):
             grants = session.scalars(select(Grant).where(Grant.role_id == role.id)).all()
             perms = session.scalars(select(RolePermission.permission)

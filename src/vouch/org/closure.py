@@ -16,7 +16,8 @@ def closure_rows(parents: Mapping[int, int | None]) -> list[dict[str, int]]:
     A cycle in `parents` is a caller's bug: refuse it rather than loop."""
     rows = []
     for node in parents:
-        depth, cur, seen = 0, node, set()
+        depth, seen = 0, set[int]()
+        cur: int | None = node
         while cur is not None:
             if cur in seen:
                 raise ValueError(f"cycle through {cur}")

@@ -35,7 +35,7 @@ def can(
     decide = profile._checks.get((obj, action))
     if decide is None:
         decide = profile._checks[(obj, action)] = _decider(profile, obj, action)
-    return decide(record, now)  # type: ignore[no-any-return]
+    return decide(record, now)
 
 
 Decider = Callable[[RecordFacts | None, datetime], Decision]

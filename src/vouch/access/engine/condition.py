@@ -203,11 +203,11 @@ def coerce_value(obj: str, name: str, ftype: FieldType, raw: Any) -> Any:
         case FieldType.DATETIME:
             if isinstance(raw, str):
                 try:
-                    value = dt.datetime.fromisoformat(raw)
+                    stamp = dt.datetime.fromisoformat(raw)
                 except ValueError:
-                    value = None
-                if value is not None and value.tzinfo is not None:
-                    return value.astimezone(dt.UTC)
+                    stamp = None
+                if stamp is not None and stamp.tzinfo is not None:
+                    return stamp.astimezone(dt.UTC)
             raise ValueError(f"{name} takes an ISO date-time with a time zone")
         case FieldType.ENUM:
             choices = get_object(obj).field_map[name].choices

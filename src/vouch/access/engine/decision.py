@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 LAYERS = ("identity", "function", "record", "restriction", "field")
 
@@ -51,7 +52,7 @@ class Explanation:
     def first_denied(self) -> str | None:
         return next((layer.layer for layer in self.layers if not layer.allowed), None)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "allowed": self.allowed,
             "first_denied": self.first_denied,

@@ -72,10 +72,7 @@ def _any(parts: tuple[Check, ...]) -> Check:
         return lambda rec, now: a(rec, now) or b(rec, now) or c(rec, now)
 
     def check(rec: RecordFacts, now: datetime) -> bool:
-        for part in parts:
-            if part(rec, now):
-                return True
-        return False
+        return any(part(rec, now) for part in parts)
 
     return check
 
@@ -89,10 +86,7 @@ def _all(parts: tuple[Check, ...]) -> Check:
         return lambda rec, now: a(rec, now) and b(rec, now) and c(rec, now)
 
     def check(rec: RecordFacts, now: datetime) -> bool:
-        for part in parts:
-            if not part(rec, now):
-                return False
-        return True
+        return all(part(rec, now) for part in parts)
 
     return check
 

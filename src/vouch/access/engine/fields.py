@@ -41,7 +41,8 @@ def role_field_level(role: RoleFact, obj: str, f: FieldDef) -> tuple[FieldLevel,
             by_class = rule
     if by_class is not None:
         return FieldLevel(by_class.level), f"role {role.key}: rule on {obj} {f.sensitivity} fields"
-    return DEFAULT_LEVEL[Sensitivity(f.sensitivity)], f"role {role.key}: default for {f.sensitivity}"
+    default = DEFAULT_LEVEL[Sensitivity(f.sensitivity)]
+    return default, f"role {role.key}: default for {f.sensitivity}"
 
 
 def object_field_levels(profile: AccessProfile, obj: str) -> Mapping[str, FieldLevelInfo]:

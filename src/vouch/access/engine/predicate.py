@@ -82,7 +82,10 @@ class Not:
     item: Pred
 
 
-Pred = Const | OwnerIs | OwnerReportsTo | DepartmentIn | OwnerDepartmentIn | SharedWith | FieldTest | And | Or | Not
+Pred = (
+    Const | OwnerIs | OwnerReportsTo | DepartmentIn | OwnerDepartmentIn | SharedWith
+    | FieldTest | And | Or | Not
+)
 
 
 def any_of(items: list[Pred] | tuple[Pred, ...]) -> Pred:
