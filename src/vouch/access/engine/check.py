@@ -13,7 +13,7 @@ from vouch.access.engine.decision import (
     DENY_RESTRICTION,
     Decision,
 )
-from vouch.access.engine.evaluate import compile_python
+from vouch.access.engine.evaluate import compile_choice, compile_python
 from vouch.access.engine.facts import RecordFacts
 from vouch.access.engine.profile import AccessProfile
 from vouch.catalog import OBJECT_ACTIONS
@@ -56,11 +56,7 @@ def _decider(profile: AccessProfile, obj: str, action: str) -> Decider:
         return _constant(ALLOW)
     check = entry.check
     if not entry.restrictions:
-        def decide(record: RecordFacts | None, now: datetime) -> Decision:
-            if record is None:
-                raise ValueError(f"{action} is a record action: a record is required")
-            return ALLOW if check(record, now) else DENY_RECORD
-
+        decide: Decider = compile_choice(entry.predicate, ALLOW, DENY_RECORD)
         return decide
     reachable = compile_python(entry.record_pred)
 

@@ -28,75 +28,67 @@ from vouch.access.engine.predicate import (
 Check = Callable[[RecordFacts, datetime], bool]
 
 
-def _always(rec: RecordFacts, now: datetime) -> bool:
-    return True
-
-
-def _never(rec: RecordFacts, now: datetime) -> bool:
-    return False
-
-
 def compile_python(p: Pred) -> Check:
+    """One flat function for the whole tree: `lambda r, now: <expression>`."""
+    check: Check = _generate(p, None)
+    return check
+
+
+def compile_choice(p: Pred, then: Any, otherwise: Any) -> Callable[..., Any]:
+    """`lambda r, now: then if <expression> else otherwise` — a decision in one call."""
+    choose: Callable[..., Any] = _generate(p, (then, otherwise))
+    return choose
+
+
+def _generate(p: Pred, choice: tuple[Any, Any] | None) -> Any:
+    # The expression is generated from the typed nodes only: integers are formatted with
+    # int(), every other constant (id sets, share and field tests, the decisions) is bound
+    # by name in the function's namespace, never spliced in as text.
+    env: dict[str, Any] = {}
+    expr = _expr(p, env)
+    if choice is not None:
+        expr = f"{_bind(env, choice[0])} if {expr} else {_bind(env, choice[1])}"
+    code = compile(f"lambda r, now: {expr}", "<vouch predicate>", "eval")
+    return eval(code, env)  # noqa: S307
+
+
+def _bind(env: dict[str, Any], value: Any) -> str:
+    name = f"_c{len(env)}"
+    env[name] = value
+    return name
+
+
+def _expr(p: Pred, env: dict[str, Any]) -> str:
     match p:
         case Const(value=v):
-            return _always if v else _never
+            return "True" if v else "False"
         case OwnerIs(user_id=uid):
-            return lambda rec, now: rec.owner_id == uid
+            return f"r.owner_id == {int(uid)}"
         case OwnerReportsTo(reports=ids):
-            return lambda rec, now: rec.owner_id in ids
+            return f"r.owner_id in {_bind(env, ids)}"
         case DepartmentIn(ids=ids):
-            return lambda rec, now: rec.department_id in ids
+            if len(ids) == 1:
+                return f"r.department_id == {int(next(iter(ids)))}"
+            return f"r.department_id in {_bind(env, ids)}"
         case OwnerDepartmentIn(ids=ids):
-            return lambda rec, now: rec.owner_department_id in ids
+            return f"r.owner_department_id in {_bind(env, ids)}"
         case SharedWith(principals=principals, accesses=accesses):
-            return _shared_with(principals, accesses)
+            return f"(bool(r.shares) and {_bind(env, _shared_with(principals, accesses))}(r, now))"
         case FieldTest(field=f, op=op, value=v):
-            return _field_test(f, op, v)
+            return f"{_bind(env, _field_test(f, op, v))}(r, now)"
         case And(items=items):
-            return _all(tuple(compile_python(i) for i in items))
+            return "(" + " and ".join(_expr(i, env) for i in items) + ")"
         case Or(items=items):
-            return _any(tuple(compile_python(i) for i in items))
+            return "(" + " or ".join(_expr(i, env) for i in items) + ")"
         case Not(item=item):
-            inner = compile_python(item)
-            return lambda rec, now: not inner(rec, now)
+            return f"(not {_expr(item, env)})"
     raise TypeError(f"not a predicate: {p!r}")
-
-
-# The warm path of every check runs through these: no generators, arity-specialised.
-def _any(parts: tuple[Check, ...]) -> Check:
-    if len(parts) == 2:
-        a, b = parts
-        return lambda rec, now: a(rec, now) or b(rec, now)
-    if len(parts) == 3:
-        a, b, c = parts
-        return lambda rec, now: a(rec, now) or b(rec, now) or c(rec, now)
-
-    def check(rec: RecordFacts, now: datetime) -> bool:
-        return any(part(rec, now) for part in parts)
-
-    return check
-
-
-def _all(parts: tuple[Check, ...]) -> Check:
-    if len(parts) == 2:
-        a, b = parts
-        return lambda rec, now: a(rec, now) and b(rec, now)
-    if len(parts) == 3:
-        a, b, c = parts
-        return lambda rec, now: a(rec, now) and b(rec, now) and c(rec, now)
-
-    def check(rec: RecordFacts, now: datetime) -> bool:
-        return all(part(rec, now) for part in parts)
-
-    return check
 
 
 def _shared_with(principals: tuple[PrincipalRef, ...], accesses: frozenset[str]) -> Check:
     keys = frozenset((p.kind, p.id) for p in principals)
 
     def check(rec: RecordFacts, now: datetime) -> bool:
-        if not rec.shares:
-            return False
         for s in rec.shares:
             if (
                 (s.principal_kind, s.principal_id) in keys
