@@ -6,12 +6,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vouch.catalog import get_object
 from vouch.cli.common import console, engine, fail, print_json, require_schema, user_by_name
 from vouch.context import RequestContext
 from vouch.errors import VouchError
+from vouch.org.models import User
 from vouch.records.service import list_records
 from vouch.types import utcnow
 
@@ -48,14 +50,18 @@ def list_cmd(
             page = list_records(ctx, obj, limit=limit, sort=sort, q=q, total=True)
         except VouchError as exc:
             fail(f"{exc.message} ({exc.status})", 1 if exc.status in (401, 403) else 2)
+        owners = {item["owner_id"] for item in page.items}
+        names = dict(session.execute(
+            select(User.id, User.username).where(User.id.in_(owners))).tuples().all())
     if as_json:
+        items = [{**item, "owner": names.get(item["owner_id"])} for item in page.items]
         print_json({"object": obj, "user": as_user, "total": page.total,
-                    "items": page.items, "next_cursor": page.next_cursor})
+                    "items": items, "next_cursor": page.next_cursor})
         return
     shown = [f.name for f in odef.fields if any(f.name in item for item in page.items)]
     table = Table("id", "owner", *shown, title=f"{odef.label_zh} {odef.label_en} as {as_user}: "
                   f"{page.total} visible")
     for item in page.items:
-        table.add_row(str(item["id"]), str(item["owner_id"]),
+        table.add_row(str(item["id"]), names.get(item["owner_id"], str(item["owner_id"])),
                       *(_cell(item.get(n)) for n in shown))
     console.print(table)
