@@ -2,9 +2,9 @@
 
 Every statement built here carries the FILTERED marker the single-door hook looks for.
 Lists use the union-of-branches shape (ARCHITECTURE.md, SQL shape): each branch of the
-scope takes its first N rows in the requested order on its own index, the branches are
-merged, and only the final N rows are fetched whole. A plain OR of branches would make
-the planner sort every match.
+scope is read in the requested order on its own index and the branches are merged, per
+database as `page` describes. A plain OR of branches would make the planner sort every
+match.
 """
 
 from __future__ import annotations
@@ -16,18 +16,30 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Table,
     and_,
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
     tuple_,
     union,
+    union_all,
 )
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import UnaryExpression
 
-from vouch.access.engine import AccessProfile, record_branches, record_filter
+from vouch.access.engine import (
+    AccessProfile,
+    branch_predicates,
+    compile_sql,
+    density,
+    leaves,
+    record_filter,
+)
+from vouch.access.engine.predicate import And, DepartmentIn, OwnerReportsTo, Pred, all_of, negate
 from vouch.db import FILTERED
 from vouch.records.models import RecordBase, model_for
 
@@ -67,12 +79,17 @@ def after_clause(
     return tuple_(col, id_col) > bound
 
 
+DENSE = 0.05  # estimated share of records above which a branch counts as dense
+SPLIT_MAX_DEPARTMENTS = 16  # SQLite: a subtree up to this size becomes one arm each
+
+
 def page(
     profile: AccessProfile,
     obj: str,
     action: str,
     now: datetime,
     *,
+    dialect: str,
     order_by: str = "updated_at",
     descending: bool = True,
     where: Sequence[ColumnElement[bool]] = (),
@@ -81,9 +98,17 @@ def page(
 ) -> Select[Any]:
     """The next `limit` records in (order_by, id) order after the cursor `after`.
 
-    `order_by` must be a NOT NULL column (nullable sorts use `page_nullable`)."""
+    `order_by` must be a NOT NULL column (nullable sorts use `page_nullable`). The shape
+    depends on the database (measured in bench/o5_lists.py):
+    - SQLite: keys-only arms under one compound UNION … ORDER BY … LIMIT, which SQLite
+      runs as a lazy merge of index-ordered arms; dense arms carry a likelihood hint and
+      a small department subtree becomes one arm per department.
+    - PostgreSQL: a dense scope is one ordered scan with the branches OR-ed (it stops
+      after `limit` matches); otherwise disjoint arms, each the first `limit` rows of its
+      index, UNION ALL.
+    """
     model: type[RecordBase] = model_for(obj)
-    table = model.__table__
+    table: Table = model.__table__  # type: ignore[assignment]
     col, id_col = table.c[order_by], table.c.id
 
     def ordered(c: Any, i: Any) -> list[UnaryExpression[Any]]:
@@ -92,27 +117,65 @@ def page(
     conds = list(where)
     if after is not None:
         conds.append(after_clause(col, id_col, descending, after))
-    branches = record_branches(profile, obj, action, now)
-    if not branches:
+    preds = branch_predicates(profile, obj, action)
+    if not preds:
         return mark(select(model).where(false()))
-    if len(branches) == 1:
-        return mark(select(model).where(branches[0], *conds)
-                    .order_by(*ordered(col, id_col)).limit(limit))
-    parts = [
-        select(
-            select(id_col.label("rid"), col.label("k"))
-            .where(b, *conds).order_by(*ordered(col, id_col)).limit(limit).subquery()
+    if dialect == "sqlite":
+        arms = [arm for p in preds for arm in _split_small_subtree(p)]
+        clauses = [compile_sql(a, table, now, _likelihoods(profile, a)) for a in arms]
+        if len(clauses) == 1:
+            return mark(select(model).where(clauses[0], *conds)
+                        .order_by(*ordered(col, id_col)).limit(limit))
+        k: Any = literal_column("k")
+        rid: Any = literal_column("rid")
+        top = (
+            union(*(select(id_col.label("rid"), col.label("k")).where(c, *conds)
+                    for c in clauses))
+            .order_by(*ordered(k, rid)).limit(limit).subquery("top")
         )
-        for b in branches
+        return mark(select(model).join(top, top.c.rid == model.id)
+                    .order_by(*ordered(top.c.k, top.c.rid)))
+    clauses = [compile_sql(p, table, now) for p in preds]
+    if len(clauses) == 1 or _dense(profile, preds):
+        return mark(select(model).where(or_(*clauses), *conds)
+                    .order_by(*ordered(col, id_col)).limit(limit))
+    disjoint = [all_of([p, *(negate(q) for q in preds[:i])]) for i, p in enumerate(preds)]
+    selects: list[Select[Any]] = [
+        select(select(model).where(compile_sql(p, table, now), *conds)
+               .order_by(*ordered(col, id_col)).limit(limit).subquery())
+        for p in disjoint
     ]
-    merged = union(*parts).subquery("visible")
-    top = (
-        select(merged.c.rid, merged.c.k)
-        .order_by(*ordered(merged.c.k, merged.c.rid)).limit(limit).subquery("top")
-    )
-    return mark(
-        select(model).join(top, top.c.rid == model.id).order_by(*ordered(top.c.k, top.c.rid))
-    )
+    merged = union_all(*selects).subquery("visible")
+    rows = aliased(model, merged)
+    return mark(select(rows).order_by(*ordered(merged.c[order_by], merged.c.id)).limit(limit))
+
+
+def _dense(profile: AccessProfile, preds: Sequence[Pred]) -> bool:
+    return any((density(profile, leaf) or 0.0) >= DENSE for p in preds for leaf in leaves(p))
+
+
+def _likelihoods(profile: AccessProfile, p: Pred) -> dict[Pred, float]:
+    """SQLite hints for the reports and subtree leaves of one arm."""
+    out: dict[Pred, float] = {}
+    for leaf in leaves(p):
+        if isinstance(leaf, OwnerReportsTo) or (isinstance(leaf, DepartmentIn) and leaf.subtree):
+            d = density(profile, leaf)
+            if d is not None:
+                out[leaf] = min(max(d, 0.0001), 0.9)
+    return out
+
+
+def _split_small_subtree(p: Pred) -> list[Pred]:
+    """`department in subtree AND rest` as one arm per department (each read in order on
+    (department_id, updated_at, id)) when the subtree is small; the ids come from the
+    cached profile, which the policy version invalidates."""
+    items = p.items if isinstance(p, And) else (p,)
+    subtrees = [x for x in items if isinstance(x, DepartmentIn) and x.subtree]
+    if len(subtrees) != 1 or len(subtrees[0].ids) > SPLIT_MAX_DEPARTMENTS:
+        return [p]
+    rest = [x for x in items if x is not subtrees[0]]
+    return [all_of([DepartmentIn(d, False, frozenset({d})), *rest])
+            for d in sorted(subtrees[0].ids)]
 
 
 def page_nullable(

@@ -76,6 +76,7 @@ class SharedFacts:
     sharing_rules: tuple[RuleFact, ...]
     restriction_rules: tuple[RuleFact, ...]
     windows: tuple[WindowFact, ...]
+    user_count: int
 
 
 _lock = threading.Lock()
@@ -128,7 +129,11 @@ def load_shared_facts(session: Session, version: int) -> SharedFacts:
             select(EnforcementWindow).where(EnforcementWindow.closed_at.is_(None))
         )
     )
-    shared = SharedFacts(version, parents, roles, sharing, restricting, windows)
+    from sqlalchemy import func
+
+    users = session.execute(select(func.count()).select_from(User)
+                            .where(User.active.is_(True))).scalar_one()
+    shared = SharedFacts(version, parents, roles, sharing, restricting, windows, int(users))
     with _lock:
         for old in [v for v in _shared if v < version]:
             del _shared[old]
@@ -168,6 +173,7 @@ def load_facts(session: Session, user_id: int, now: datetime | None = None) -> U
         restriction_rules=shared.restriction_rules,
         windows=shared.windows,
         display_name=user.display_name,
+        user_count=shared.user_count,
     )
 
 

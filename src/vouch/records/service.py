@@ -214,7 +214,8 @@ def list_records(
         )
     else:
         stmt = query.page(
-            ctx.profile, obj, action, ctx.now, order_by=sort_field, descending=descending,
+            ctx.profile, obj, action, ctx.now, dialect=ctx.session.get_bind().dialect.name,
+            order_by=sort_field, descending=descending,
             where=where, after=after, limit=limit + 1,
         )
     rows = list(ctx.session.scalars(stmt))

@@ -91,6 +91,7 @@ class UserFacts:
     windows: tuple[WindowFact, ...] = ()
     user_departments: Mapping[int, int] = field(default_factory=dict)  # user → department
     display_name: str = ""
+    user_count: int = 0  # active users of the organisation: a query-shape estimate only
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,22 @@ id lists.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Table, and_, exists, false, not_, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    false,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -31,6 +43,9 @@ from vouch.access.engine.predicate import (
     SharedWith,
 )
 from vouch.access.models import Share
+
+if TYPE_CHECKING:
+    from vouch.access.engine.profile import AccessProfile
 from vouch.org.models import DepartmentClosure, ReportingClosure, User
 
 
@@ -58,7 +73,23 @@ def department_subtree_select(root: int) -> Any:
     return select(DepartmentClosure.descendant_id).where(DepartmentClosure.ancestor_id == root)
 
 
-def compile_sql(p: Pred, table: Table, now: datetime) -> ColumnElement[bool]:
+def compile_sql(
+    p: Pred, table: Table, now: datetime, likelihood: Mapping[Pred, float] | None = None
+) -> ColumnElement[bool]:
+    """`likelihood` (SQLite only) attaches an estimated truth probability to leaves, so
+    the planner scans the ordered index for a dense branch instead of sorting it."""
+    clause = _compile(p, table, now, likelihood or {})
+    return clause
+
+
+def _compile(
+    p: Pred, table: Table, now: datetime, hints: Mapping[Pred, float]
+) -> ColumnElement[bool]:
+    if p in hints:
+        inner = _compile(p, table, now, {})
+        # SQLite wants the probability as a literal constant, not a bound parameter.
+        hinted: ColumnElement[bool] = func.likelihood(inner, literal_column(f"{hints[p]:.4f}"))
+        return hinted
     c = table.c
     match p:
         case Const(value=v):
@@ -90,21 +121,23 @@ def compile_sql(p: Pred, table: Table, now: datetime) -> ColumnElement[bool]:
                      else Share.principal_id.in_(ids))
                 for kind, ids in by_kind.items()
             ))
-            return exists().where(
+            # IN (sub-select), not a correlated EXISTS: both databases then drive the
+            # branch from the user's shares (ix_shares_principal) and fetch the few
+            # records by primary key; SQLite ran EXISTS once per record of the table.
+            return c.id.in_(select(Share.record_id).where(
                 Share.object == obj,
-                Share.record_id == c.id,
                 who,
                 Share.access.in_(sorted(accesses)),
                 or_(Share.expires_at.is_(None), Share.expires_at > now),
-            )
+            ))
         case FieldTest(field=name, op=op, value=v):
             return _field_test(table, name, op, v)
         case And(items=items):
-            return and_(*(compile_sql(i, table, now) for i in items))
+            return and_(*(_compile(i, table, now, hints) for i in items))
         case Or(items=items):
-            return or_(*(compile_sql(i, table, now) for i in items))
+            return or_(*(_compile(i, table, now, hints) for i in items))
         case Not(item=item):
-            return not_(compile_sql(item, table, now))
+            return not_(_compile(item, table, now, hints))
     raise TypeError(f"not a predicate: {p!r}")
 
 
@@ -150,30 +183,48 @@ def record_filter(profile: Any, obj: str, action: str, now: datetime) -> ColumnE
     return compile_sql(profile.access(obj, action).predicate, _table(obj), now)
 
 
-def record_branches(
-    profile: Any, obj: str, action: str, now: datetime
-) -> list[ColumnElement[bool]]:
-    """The same set as record_filter, split into branches whose union it is.
+def branch_predicates(profile: AccessProfile, obj: str, action: str) -> list[Pred]:
+    """The same set as record_filter, as predicates whose union it is.
 
-    Each branch carries the whole conjunction (view gate, restrictions) so that a query may
-    take the first N rows of each branch on its own index and merge them. An empty list
-    means no record; one TRUE-like branch means the scope is everything."""
+    Each carries the whole conjunction (view gate, restrictions) so that a query may read
+    each on its own index and merge them. An empty list means no record."""
+    from vouch.access.engine.predicate import all_of, any_of, negate
+
     if not profile.active:
         return []
     entry = profile.access(obj, action)
     if not entry.granted:
         return []
-    table = _table(obj)
-    from vouch.access.engine.predicate import all_of, any_of, negate
-
     guard = [entry.view_gate, negate(entry.restriction_pred)]
     if any_of([b.pred for b in entry.branches]) == Const(True):
-        return [compile_sql(all_of(guard), table, now)]
-    out = []
-    seen: set[Pred] = set()
+        return [all_of(guard)]
+    out: list[Pred] = []
     for b in entry.branches:
         p = all_of([b.pred, *guard])
-        if p not in seen and p != Const(False):
-            seen.add(p)
-            out.append(compile_sql(p, table, now))
+        if p not in out and p != Const(False):
+            out.append(p)
     return out
+
+
+def density(profile: AccessProfile, p: Pred) -> float | None:
+    """An estimate of the share of records a scope leaf reaches (for the query shape, never
+    for a decision): a team over all users, a subtree over all departments."""
+    facts = profile.facts
+    users: int = max(facts.user_count, 1)
+    departments: int = max(len(facts.department_parents), 1)
+    match p:
+        case OwnerReportsTo(reports=ids):
+            return len(ids) / users
+        case DepartmentIn(ids=ids) | OwnerDepartmentIn(ids=ids):
+            return len(ids) / departments
+        case OwnerIs():
+            return 1 / users
+    return None
+
+
+def leaves(p: Pred) -> list[Pred]:
+    if isinstance(p, And | Or):
+        return [x for i in p.items for x in leaves(i)]
+    if isinstance(p, Not):
+        return leaves(p.item)
+    return [p]
