@@ -76,6 +76,16 @@ def _grants(
     return {(o, a): scope for o in objects for a in actions}
 
 
+def _merge(*parts: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
+    """One scope per (object, action) and role: a second, different one is a slip."""
+    out: dict[tuple[str, str], str] = {}
+    for part in parts:
+        for key, scope in part.items():
+            if out.setdefault(key, scope) != scope:
+                raise ValueError(f"{key} granted twice: {out[key]} and {scope}")
+    return out
+
+
 def _object_actions(objects: Iterable[str], *actions: str) -> dict[tuple[str, str], str]:
     return {(o, a): "all" for o in objects for a in actions}
 
@@ -84,21 +94,20 @@ ROLES = [
     RoleSpec(
         "sys_admin", "系统管理员", "System administrator",
         "Everything: users, roles, import/export, settings (seed 001).",
-        {**_grants(CRM_OBJECTS, RECORD_ACTIONS, "all"),
-         **_object_actions(CRM_OBJECTS, "create", "import")},
+        _merge(_grants(CRM_OBJECTS, RECORD_ACTIONS, "all"),
+               _object_actions(CRM_OBJECTS, "create", "import")),
         {(o, c): "edit" for o in CRM_OBJECTS for c in ("personal", "financial", "contract")},
         tuple(p for p in SYSTEM_PERMISSIONS if p != "view_audit"),
     ),
     RoleSpec(
         "sales_manager", "销售经理", "Sales manager",
         "The team's customers and data; sales plans and tasks; no system settings.",
-        {**_grants(SALES_OBJECTS, ("view", "edit", "export", "transfer", "share"),
-                   "department_tree"),
-         **_grants(SALES_OBJECTS, ("view", "edit"), "reports"),
-         **_grants(SALES_OBJECTS, ("delete",), "own"),
-         **_grants(("contract", "payment"), ("view",), "department_tree"),
-         **_grants(("service_record",), ("view",), "department_tree"),
-         **_object_actions(SALES_OBJECTS, "create")},
+        _merge(_grants(SALES_OBJECTS, ("view", "edit", "export", "transfer", "share"),
+                       "department_tree"),
+               _grants(SALES_OBJECTS, ("delete",), "own"),
+               _grants(("contract", "payment"), ("view",), "department_tree"),
+               _grants(("service_record",), ("view",), "department_tree"),
+               _object_actions(SALES_OBJECTS, "create")),
         {**{(o, "personal"): "edit" for o in SALES_OBJECTS},
          **{(o, "financial"): "edit" for o in SALES_OBJECTS},
          ("contract", "financial"): "read", ("contract", "contract"): "read",
@@ -108,9 +117,9 @@ ROLES = [
     RoleSpec(
         "sales_rep", "销售人员", "Sales representative",
         "Own customers and their data: view and edit; no delete, no export.",
-        {**_grants(SALES_OBJECTS, ("view", "edit"), "own"),
-         **_grants(("contract",), ("view",), "own"),
-         **_object_actions(SALES_OBJECTS, "create")},
+        _merge(_grants(SALES_OBJECTS, ("view", "edit"), "own"),
+               _grants(("contract",), ("view",), "own"),
+               _object_actions(SALES_OBJECTS, "create")),
         {("customer", "personal"): "edit", ("contact", "personal"): "edit",
          ("contact", "id_number"): "masked",
          ("customer", "financial"): "masked", ("opportunity", "financial"): "edit",
@@ -120,9 +129,9 @@ ROLES = [
     RoleSpec(
         "finance", "财务", "Finance",
         "Contract amounts and payment records; does not modify customers.",
-        {**_grants(("customer", "contract"), ("view", "export"), "all"),
-         **_grants(("payment",), ("view", "edit", "export"), "all"),
-         **_object_actions(("payment",), "create", "import")},
+        _merge(_grants(("customer", "contract"), ("view", "export"), "all"),
+               _grants(("payment",), ("view", "edit", "export"), "all"),
+               _object_actions(("payment",), "create", "import")),
         {("customer", "financial"): "read", ("customer", "personal"): "masked",
          ("contract", "financial"): "read", ("contract", "contract"): "read",
          ("payment", "financial"): "edit"},
@@ -131,9 +140,9 @@ ROLES = [
     RoleSpec(
         "support", "客服", "Customer support",
         "Views customers and tracks service records; does not modify or delete customers.",
-        {**_grants(("customer", "contact"), ("view",), "all"),
-         **_grants(("service_record",), ("view", "edit"), "all"),
-         **_object_actions(("service_record",), "create")},
+        _merge(_grants(("customer", "contact"), ("view",), "all"),
+               _grants(("service_record",), ("view", "edit"), "all"),
+               _object_actions(("service_record",), "create")),
         {("customer", "personal"): "read", ("contact", "personal"): "read",
          ("contact", "id_number"): "hidden"},
         delegable=True,
