@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
-from vouch.base import Base
 
 import vouch.models  # noqa: F401  (every model in Base.metadata)
+from vouch.base import Base
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PROPERTY_DATABASE = "vouch_prop"
@@ -33,18 +33,27 @@ def _enable_sqlite_foreign_keys(engine: Engine) -> None:
 
 
 @pytest.fixture(scope="session")
-def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    path = tmp_path_factory.mktemp("property") / "vouch_prop.db"
-    engine = create_engine(f"sqlite:///{path}", poolclass=StaticPool,
+def sqlite_engine() -> Iterator[Engine]:
+    """An in-memory database on one shared connection (StaticPool)."""
+    engine = create_engine("sqlite://", poolclass=StaticPool,
                            connect_args={"check_same_thread": False})
     _enable_sqlite_foreign_keys(engine)
     Base.metadata.create_all(engine)
     yield engine
     engine.dispose()
+    _clear_engine_caches()
+
+
+def _clear_engine_caches() -> None:
+    """The engine caches facts and profiles per policy version in the process; leave
+    nothing of these worlds behind for other tests."""
+    from vouch.access.service import clear_caches
+
+    clear_caches()
 
 
 def _postgres_unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
         pytest.fail(f"PostgreSQL is required under CI=true: {reason}", pytrace=False)
     pytest.skip(f"PostgreSQL not reachable ({reason}); set VOUCH_TEST_POSTGRES_URL")
 
@@ -61,10 +70,12 @@ def postgres_engine() -> Iterator[Engine]:
             if not exists:
                 conn.execute(text(f'CREATE DATABASE "{PROPERTY_DATABASE}"'))
         admin.dispose()
-    except Exception as exc:  # noqa: BLE001 (any failure to reach the server)
+    except Exception as exc:
         _postgres_unavailable(f"{type(exc).__name__}: {exc}".splitlines()[0])
+    # Every example commits its world: without waiting for the WAL flush (a test database).
     engine = create_engine(url.set(database=PROPERTY_DATABASE),
-                           connect_args={"connect_timeout": 5})
+                           connect_args={"connect_timeout": 5,
+                                         "options": "-c synchronous_commit=off"})
     with engine.begin() as conn:
         # drop whatever an earlier run (or an older schema) left, then create afresh
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -72,3 +83,4 @@ def postgres_engine() -> Iterator[Engine]:
     Base.metadata.create_all(engine)
     yield engine
     engine.dispose()
+    _clear_engine_caches()

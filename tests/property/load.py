@@ -11,6 +11,9 @@ from typing import Any
 
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
+
+import vouch.models  # noqa: F401  (every model in Base.metadata)
+from tests.reference.world import World
 from vouch.access.models import (
     FieldRule,
     Grant,
@@ -25,10 +28,6 @@ from vouch.access.models import (
 from vouch.base import Base
 from vouch.org.models import Department, DepartmentClosure, ReportingClosure, User
 from vouch.records.models import RECORD_MODELS
-
-from tests.reference.world import World
-
-import vouch.models  # noqa: F401  (every model in Base.metadata)
 
 POLICY_VERSION = 7
 
@@ -60,30 +59,31 @@ def _reporting_closure(world: World) -> list[dict[str, int]]:
 
 
 def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """A Core INSERT (executemany), parents-first order kept."""
     if rows:
-        session.execute(insert(model), rows)
+        session.connection().execute(insert(model.__table__), rows)
 
 
 def load_world(session: Session, world: World, policy_version: int = POLICY_VERSION) -> None:
     """Insert every row of `world` (departments and users parents-first, as the world
     lists them) and flush. The caller commits."""
     now = world.now
-    # Departments and users are listed parents-first / managers-first; insert one row per
-    # statement so that self-references are satisfied on every database.
-    for d in world.departments:
-        _insert(session, Department, [{
-            "id": d.id, "name": f"Department {d.id}", "name_en": f"Department {d.id}",
-            "parent_id": d.parent_id, "head_id": None, "version": 1,
-        }])
+    # Departments and users are listed parents-first / managers-first, so self-references
+    # hold row by row (SQLite executemany) and per statement (multi-row VALUES).
+    _insert(session, Department, [
+        {"id": d.id, "name": f"Department {d.id}", "name_en": f"Department {d.id}",
+         "parent_id": d.parent_id, "head_id": None, "version": 1}
+        for d in world.departments
+    ])
     _insert(session, DepartmentClosure, _department_closure(world))
-    for u in world.users:
-        _insert(session, User, [{
-            "id": u.id, "username": f"user{u.id}", "display_name": f"User {u.id}",
-            "email": None, "phone": None, "department_id": u.department_id,
-            "manager_id": u.manager_id, "active": u.active, "password_hash": None,
-            "created_at": now - timedelta(days=400),
-            "deactivated_at": None if u.active else now - timedelta(days=3), "version": 1,
-        }])
+    _insert(session, User, [
+        {"id": u.id, "username": f"user{u.id}", "display_name": f"User {u.id}",
+         "email": None, "phone": None, "department_id": u.department_id,
+         "manager_id": u.manager_id, "active": u.active, "password_hash": None,
+         "created_at": now - timedelta(days=400),
+         "deactivated_at": None if u.active else now - timedelta(days=3), "version": 1}
+        for u in world.users
+    ])
     _insert(session, ReportingClosure, _reporting_closure(world))
 
     _insert(session, Role, [
@@ -142,11 +142,18 @@ def load_world(session: Session, world: World, policy_version: int = POLICY_VERS
         for r in world.restriction_rules
     ])
     _insert(session, PolicyState, [{"id": 1, "version": policy_version}])
-    session.flush()
 
 
 def clear_world(session: Session) -> None:
     """Delete every row of every table, children first. The caller commits."""
-    for table in reversed(Base.metadata.sorted_tables):
-        session.execute(delete(table))
-    session.flush()
+    tables = list(reversed(Base.metadata.sorted_tables))
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # one round trip: several statements in one simple query (no parameters)
+        preparer = connection.dialect.identifier_preparer
+        connection.exec_driver_sql(
+            "; ".join(f"DELETE FROM {preparer.format_table(t)}" for t in tables)
+        )
+        return
+    for table in tables:
+        connection.execute(delete(table))

@@ -9,7 +9,7 @@ microsecond either side), NULL values, case and LIKE wildcards in text, ties in
 
 Speed: building a world takes a few hundred choices, and each Hypothesis draw (and each
 new strategy object) has a fixed cost, so most choices are made through `_choices` (many
-choices, one integer draw) and strategies are cached (`_ints`).
+choices, one draw of bytes) and strategies are cached (`_ints`, `_bytes`).
 """
 
 from __future__ import annotations
@@ -20,14 +20,6 @@ from functools import lru_cache
 from typing import Any
 
 from hypothesis import strategies as st
-from vouch.catalog import (
-    OBJECT_MAP,
-    ORDERED_TYPES,
-    SYSTEM_PERMISSIONS,
-    TEXT_TYPES,
-    FieldDef,
-    FieldType,
-)
 
 from tests.reference.world import (
     Assignment,
@@ -41,6 +33,14 @@ from tests.reference.world import (
     SharingRule,
     User,
     World,
+)
+from vouch.catalog import (
+    OBJECT_MAP,
+    ORDERED_TYPES,
+    SYSTEM_PERMISSIONS,
+    TEXT_TYPES,
+    FieldDef,
+    FieldType,
 )
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -65,7 +65,7 @@ OBJECT_ACTION_CHOICES = (None, "none", "all")
 
 # None first so that shrinking goes towards "no expiry"; the instant itself and one
 # microsecond either side of it are the interesting cases.
-EXPIRIES = (None, NOW, NOW - US, NOW + US, NOW - DAY, NOW + DAY)
+EXPIRIES = (None, None, None, NOW, NOW - US, NOW + US, NOW - DAY, NOW + DAY)
 
 # Text: case, LIKE wildcards (% and _), the default LIKE escape (backslash), a space.
 TEXT_ALPHABET = "aAb%_\\ "
@@ -87,6 +87,9 @@ DATE_POOL = (*DATES, date(2024, 2, 29), date(2027, 12, 31))
 DATETIME_POOL = (*DATETIMES, datetime(2025, 3, 1, 0, 0, tzinfo=UTC),
                  datetime(2026, 6, 1, 11, 59, 59, 999999, tzinfo=UTC))
 INTEGER_POOL = (*INTEGERS, -1, 7)
+# Records per object: up to 15, mostly a handful (small worlds run fast; big ones still come).
+RECORD_COUNTS = (0, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 7, 8, 10, 12, 15)
+USER_COUNTS = (4, 4, 5, 5, 6, 6, 7, 8, 9, 10)
 
 # Condition values beyond the pools (a few draws per rule, so richer strategies are fine).
 texts = st.text(alphabet=TEXT_ALPHABET, max_size=4)
@@ -118,19 +121,23 @@ def _int(draw: st.DrawFn, lo: int, hi: int) -> int:
     return draw(_ints(lo, hi))
 
 
-def _choices(draw: st.DrawFn, options: list[tuple[Any, ...]] | list[Any]) -> list[Any]:
-    """Pick one value from each of `options` with a single draw (a mixed-radix integer).
+@lru_cache(maxsize=256)
+def _bytes(k: int) -> st.SearchStrategy[bytes]:
+    return st.binary(min_size=k, max_size=k)
 
-    Shrinking the integer towards 0 moves every choice towards its tuple's first value
-    (choices listed last are the most significant digits, so they simplify first)."""
-    total = 1
-    for values in options:
-        total *= len(values)
-    n = _int(draw, 0, total - 1)
+
+def _choices(draw: st.DrawFn, options: list[tuple[Any, ...]] | list[Any]) -> list[Any]:
+    """Pick one value from each of `options` (at most 256 values each) with a single draw:
+    a byte string, one byte per choice (Hypothesis makes its bytes about uniform, where it
+    would favour small values of one big integer). Shrinking moves every byte towards 0,
+    every choice towards its tuple's first value."""
+    if not options:
+        return []
+    raw = draw(_bytes(len(options)))
     picked = []
-    for values in options:
-        n, digit = divmod(n, len(values))
-        picked.append(values[digit])
+    for values, byte in zip(options, raw, strict=True):
+        assert 0 < len(values) <= 256
+        picked.append(values[byte % len(values)])
     return picked
 
 
@@ -167,7 +174,7 @@ def departments(draw: st.DrawFn) -> tuple[Department, ...]:
 def users(draw: st.DrawFn, dept_ids: list[int]) -> tuple[User, ...]:
     """4–10 users; managers form a forest with chains of at most four managers; about one
     in six is deactivated. Returned managers-first; ids are a random permutation."""
-    n = _int(draw, 4, 10)
+    n = _pick(draw, USER_COUNTS)
     ids = _permutation(draw, n)
     result: list[User] = []
     chain: dict[int, int] = {}  # user id -> number of managers above
@@ -226,7 +233,8 @@ def assignments(draw: st.DrawFn, user_ids: list[int], role_ids: list[int]
     """Each user holds 0–3 distinct roles, each with an expiry from EXPIRIES."""
     result = []
     for uid in user_ids:
-        count, *picked = _choices(draw, [(0, 1, 2, 3)] + [tuple(role_ids)] * 3 + [EXPIRIES] * 3)
+        count, *picked = _choices(draw, [(0, 1, 1, 2, 2, 3)] + [tuple(role_ids)] * 3
+                                  + [EXPIRIES] * 3)
         held: list[int] = []
         for rid, expires in zip(picked[:3], picked[3:], strict=True):
             if len(held) < count and rid not in held:
@@ -261,7 +269,7 @@ def records(draw: st.DrawFn, obj: str, people: tuple[User, ...], dept_ids: list[
     """0–max_records records; owner any user; department usually the owner's (None below
     stands for it), sometimes another; values from the field pools (optional fields NULL
     about one time in six or more); one draw per record."""
-    n = _int(draw, 0, max_records)
+    n = _pick(draw, [k for k in RECORD_COUNTS if k <= max_records])
     ids = _permutation(draw, n)
     fields = OBJECT_MAP[obj].fields
     options: list[tuple[Any, ...]] = [
@@ -309,7 +317,7 @@ def _python_value(draw: st.DrawFn, obj: str, name: str, ftype: FieldType,
                   ctx: dict[str, Any]) -> Any:
     """A value for comparisons with `name`: often one that some record has."""
     seen = [v for v in ctx["values"][obj].get(name, []) if v is not None]
-    if seen and _pick(draw, (False, True)):
+    if seen and _pick(draw, (False, True, True)):
         return _pick(draw, seen)
     if name == "owner_id":
         return _pick(draw, ctx["user_ids"])
@@ -332,7 +340,10 @@ def _python_value(draw: st.DrawFn, obj: str, name: str, ftype: FieldType,
 
 
 def _leaf(draw: st.DrawFn, obj: str, ctx: dict[str, Any]) -> dict[str, Any]:
-    names = ["owner_id", "department_id"] + [f.name for f in OBJECT_MAP[obj].fields]
+    names = ["owner_id", "department_id"]
+    for f in OBJECT_MAP[obj].fields:
+        # ordered fields (few, and where lt/le/gt/ge hide) three times as often
+        names += [f.name] * (3 if f.type in ORDERED_TYPES else 1)
     name = _pick(draw, names)
     if name in ("owner_id", "department_id"):
         ftype = FieldType.INTEGER
@@ -343,7 +354,7 @@ def _leaf(draw: st.DrawFn, obj: str, ctx: dict[str, Any]) -> dict[str, Any]:
         if ftype in ORDERED_TYPES:
             ops = ops + ORDERED_OPS
         if ftype in TEXT_TYPES:
-            ops = ops + ("contains",)
+            ops = (*ops, "contains")
     op = _pick(draw, ops)
     if op == "is_null":
         return {"field": name, "op": op, "value": _pick(draw, (True, False))}
@@ -367,7 +378,7 @@ def _leaf(draw: st.DrawFn, obj: str, ctx: dict[str, Any]) -> dict[str, Any]:
 
 def condition(draw: st.DrawFn, obj: str, ctx: dict[str, Any], depth: int = 2) -> Any:
     """A random condition on `obj` (composites nest at most `depth` deep)."""
-    kinds = ("leaf", "leaf", "relation") + (("and", "or", "not") if depth > 0 else ())
+    kinds = ("leaf", "leaf", "leaf", "relation") + (("and", "or", "not") if depth > 0 else ())
     kind = _pick(draw, kinds)
     if kind == "leaf":
         return _leaf(draw, obj, ctx)
@@ -384,6 +395,7 @@ def condition(draw: st.DrawFn, obj: str, ctx: dict[str, Any], depth: int = 2) ->
 
 def principal(draw: st.DrawFn, ctx: dict[str, Any], allow_all: bool = True) -> dict[str, Any]:
     kinds = ("user", "role", "department", "department_tree") + (("all",) if allow_all else ())
+    kinds = ("user", *kinds)  # users twice as often: a share to one person is the common case
     kind = _pick(draw, kinds)
     if kind == "all":
         return {"kind": "all"}
@@ -405,13 +417,29 @@ def worlds(draw: st.DrawFn, max_records: int = 15, optional_objects: bool = True
 
     objects = list(CORE_OBJECTS)
     if optional_objects:
-        extra = _choices(draw, [(False, True)] * len(OPTIONAL_OBJECTS))
+        extra = _choices(draw, [(False, False, True)] * len(OPTIONAL_OBJECTS))
         objects += [o for o, wanted in zip(OPTIONAL_OBJECTS, extra, strict=True) if wanted]
     objects = [o for o in OBJECT_ORDER if o in objects]
 
     role_list = draw(roles(objects))
     role_ids = [r.id for r in role_list]
     holdings = draw(assignments(user_ids, role_ids))
+
+    # Half the worlds have a "focus" user whose decisions hinge on rules: an extra role
+    # grants view/edit `own` on every object and each object gets a sharing rule and a
+    # restriction rule for that user (so that every detail of a condition shows).
+    focus: User | None = None
+    if _pick(draw, (False, True)):
+        focus = _pick(draw, people)
+        people = tuple(User(u.id, u.department_id, u.manager_id, True) if u is focus else u
+                       for u in people)
+        focus_role = Role(len(role_list) + 1, grants=tuple(
+            GrantSpec(obj, action, "own") for obj in objects for action in ("view", "edit")
+        ))
+        role_list = (*role_list, focus_role)
+        role_ids = [r.id for r in role_list]
+        holdings = (*(a for a in holdings if a.user_id != focus.id), Assignment(
+            focus.id, focus_role.id))
 
     all_records: dict[str, tuple[Record, ...]] = {}
     refs: dict[str, list[int]] = {}
@@ -435,7 +463,7 @@ def worlds(draw: st.DrawFn, max_records: int = 15, optional_objects: bool = True
     shares = []
     shareable = [o for o in objects if all_records[o]]
     if shareable:
-        for _ in range(_int(draw, 0, 6)):
+        for _ in range(_int(draw, 0, 8)):
             obj = _pick(draw, shareable)
             rec = _pick(draw, all_records[obj])
             p = principal(draw, ctx, allow_all=False)
@@ -443,7 +471,7 @@ def worlds(draw: st.DrawFn, max_records: int = 15, optional_objects: bool = True
             shares.append(ManualShare(obj, rec.id, p["kind"], p["id"], access, expires))
 
     sharing = []
-    for i in range(_int(draw, 0, 3)):
+    for i in range(_pick(draw, (0, 1, 2, 2, 3))):
         obj = _pick(draw, objects)
         sharing.append(SharingRule(
             i + 1, obj, condition(draw, obj, ctx),
@@ -451,12 +479,21 @@ def worlds(draw: st.DrawFn, max_records: int = 15, optional_objects: bool = True
             _pick(draw, ("read", "read_write")),
         ))
     restrictions = []
-    for i in range(_int(draw, 0, 2)):
+    for i in range(_pick(draw, (0, 1, 1, 2))):
         obj = _pick(draw, objects)
         restrictions.append(RestrictionRule(
             i + 1, obj, condition(draw, obj, ctx),
             tuple(principal(draw, ctx) for _ in range(_int(draw, 1, 3))),
         ))
+    if focus is not None:
+        me = ({"kind": "user", "id": focus.id},)
+        for obj in objects:
+            sharing.append(SharingRule(len(sharing) + 1, obj,
+                                       condition(draw, obj, ctx, _pick(draw, (0, 0, 1))), me,
+                                       _pick(draw, ("read", "read_write"))))
+            restrictions.append(RestrictionRule(len(restrictions) + 1, obj,
+                                                condition(draw, obj, ctx, _pick(draw, (0, 0, 1))),
+                                                me))
 
     return World(
         now=NOW,

@@ -6,14 +6,14 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
-from vouch.access.models import Grant, RoleAssignment, Share
-from vouch.org.models import DepartmentClosure, ReportingClosure, User
-from vouch.records.models import RECORD_MODELS
 
 from tests.property.load import clear_world, load_world
 from tests.property.strategies import NOW, worlds
 from tests.reference import model as ref
 from tests.reference.world import World
+from vouch.access.models import Grant, RoleAssignment, Share
+from vouch.org.models import DepartmentClosure, ReportingClosure, User
+from vouch.records.models import RECORD_MODELS
 
 FAST = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -43,7 +43,7 @@ def test_worlds_have_the_promised_shape(world: World) -> None:
             assert chain <= 4, "manager chains are at most four long (and have no cycle)"
             m = world.user(m).manager_id  # type: ignore[union-attr]
     assert {"customer", "contact", "contract"} <= set(world.records)
-    for obj, recs in world.records.items():
+    for recs in world.records.values():
         assert len({r.id for r in recs}) == len(recs) <= 15
         for r in recs:
             assert world.user(r.owner_id) is not None

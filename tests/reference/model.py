@@ -1,3 +1,5 @@
+# Plain loops and if/else on purpose (obviousness over brevity):
+# ruff: noqa: SIM102, SIM108, SIM110
 """A deliberately naive reference implementation of /work/shared/design/PERMISSIONS.md.
 
 It shares no code with the engine (only catalog facts: objects, fields, sensitivity
@@ -18,9 +20,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from vouch.catalog import DEFAULT_LEVEL, OBJECT_MAP, FieldType, Sensitivity
-
 from tests.reference.world import Record, User, World
+from vouch.catalog import DEFAULT_LEVEL, OBJECT_MAP, FieldType, Sensitivity
 
 RECORD_ACTIONS = ["view", "edit", "delete", "export", "transfer", "share"]
 OBJECT_ACTIONS = ["create", "import"]
@@ -356,8 +357,9 @@ def lower(a: str, b: str) -> str:
     return a if LEVELS.index(a) <= LEVELS.index(b) else b
 
 
-def field_level(world: World, user_id: int, obj: str, field: str, record_id: int | None,
-                now: datetime) -> str:
+def user_field_level(world: World, user_id: int, obj: str, field: str, now: datetime) -> str:
+    """The user's level for a field, without a record: the highest among active roles
+    (hidden when the user is deactivated or holds no active role)."""
     user = world.user(user_id)
     if user is None or not user.active:
         return "hidden"
@@ -365,15 +367,31 @@ def field_level(world: World, user_id: int, obj: str, field: str, record_id: int
     for role_id in active_role_ids(world, user_id, now):
         role = world.role(role_id)
         level = higher(level, role_field_level(role, obj, field))
-    if record_id is None:
-        return level
-    can_view, _ = can(world, user_id, "view", obj, record_id, now)
-    if not can_view:
-        return "hidden"
-    can_edit, _ = can(world, user_id, "edit", obj, record_id, now)
-    if not can_edit:
-        return lower(level, "read")
     return level
+
+
+def record_field_levels(world: World, user_id: int, obj: str, record_id: int,
+                        now: datetime) -> dict[str, str]:
+    """Every field's level on one record: hidden when the user cannot view the record,
+    capped at read when they can view but not edit it."""
+    can_view, _ = can(world, user_id, "view", obj, record_id, now)
+    can_edit, _ = can(world, user_id, "edit", obj, record_id, now)
+    levels = {}
+    for f in OBJECT_MAP[obj].fields:
+        level = user_field_level(world, user_id, obj, f.name, now)
+        if not can_view:
+            level = "hidden"
+        elif not can_edit:
+            level = lower(level, "read")
+        levels[f.name] = level
+    return levels
+
+
+def field_level(world: World, user_id: int, obj: str, field: str, record_id: int | None,
+                now: datetime) -> str:
+    if record_id is None:
+        return user_field_level(world, user_id, obj, field, now)
+    return record_field_levels(world, user_id, obj, record_id, now)[field]
 
 
 def field_layer(world: World, user_id: int, action: str, obj: str, field: str,
