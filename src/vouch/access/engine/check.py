@@ -16,7 +16,7 @@ from vouch.access.engine.decision import (
 from vouch.access.engine.evaluate import compile_choice, compile_python
 from vouch.access.engine.facts import RecordFacts
 from vouch.access.engine.profile import AccessProfile
-from vouch.catalog import OBJECT_ACTIONS
+from vouch.catalog import OBJECT_ACTIONS, check_action, get_object
 
 
 class StaleProfile(RuntimeError):
@@ -32,10 +32,19 @@ def can(
     until = profile.valid_until
     if (until is not None and now >= until) or now < profile.compiled_at:
         raise StaleProfile(f"profile of user {profile.user_id} is not valid at {now}")
-    decide = profile._checks.get((obj, action))
-    if decide is None:
-        decide = profile._checks[(obj, action)] = _decider(profile, obj, action)
+    try:  # the warm path: two dict lookups (a tuple key would cost an allocation)
+        decide: Decider = profile._checks[obj][action]
+    except KeyError:
+        decide = _install(profile, obj, action)
     return decide(record, now)
+
+
+def _install(profile: AccessProfile, obj: str, action: str) -> Decider:
+    get_object(obj)
+    check_action(action)
+    decide = _decider(profile, obj, action)
+    profile._checks.setdefault(obj, {})[action] = decide
+    return decide
 
 
 Decider = Callable[[RecordFacts | None, datetime], Decision]

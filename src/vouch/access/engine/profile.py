@@ -121,7 +121,7 @@ class AccessProfile:
     windows: tuple[WindowFact, ...]  # windows open at compile time that cover the user
     _entries: dict[tuple[str, str], ActionAccess] = field(default_factory=dict, repr=False)
     _field_cache: dict[str, Any] = field(default_factory=dict, repr=False)
-    _checks: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+    _checks: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def user_id(self) -> int:
