@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from vouch.access.engine.facts import PrincipalRef, RecordFacts
@@ -28,8 +29,10 @@ from vouch.access.engine.predicate import (
 Check = Callable[[RecordFacts, datetime], bool]
 
 
+@lru_cache(maxsize=4096)
 def compile_python(p: Pred) -> Check:
-    """One flat function for the whole tree: `lambda r, now: <expression>`."""
+    """One flat function for the whole tree: `lambda r, now: <expression>`. Predicates are
+    immutable and hashable, so explanations and denials reuse compiled functions."""
     check: Check = _generate(p, None)
     return check
 
