@@ -36,9 +36,3 @@ class RequestContext:
 
         at = now or utcnow()
         return cls(session, profile_for(session, user_id, at), at, ip)
-
-    def refresh_profile(self) -> None:
-        """Recompile after a change this context made to access configuration."""
-        from vouch.access.service import profile_for
-
-        self.profile = profile_for(self.session, self.actor_id, self.now)

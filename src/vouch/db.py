@@ -14,11 +14,10 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.schema import Table
 
-from vouch.config import database_url_from_env
 from vouch.records.models import RECORD_TABLE_NAMES
 
 FILTERED = "vouch_access_filtered"
@@ -51,14 +50,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     return make_engine(url)
-
-
-def default_engine() -> Engine:
-    return engine_for(database_url_from_env())
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 @contextmanager

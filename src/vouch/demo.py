@@ -241,10 +241,10 @@ def load_demo(
     upgrade(engine)
     now = now or datetime.now(UTC)
     note = progress or (lambda _what, _n: None)
+    if has_users(engine):
+        raise RuntimeError("the database already has users; the demo loads only into an "
+                           "empty database")
     with system_session(engine, "demo organisation loader") as s:
-        if s.query(User.id).first() is not None:
-            raise RuntimeError("the database already has users; the demo loads only into an "
-                               "empty database")
         ids = _load_org(s, password, now)
         note("organisation", len(USERS))
         counts = _load_records(s, ids, records, seed, now, note)
@@ -415,12 +415,10 @@ def _load_records(
     return {obj: next_id.get(obj, 1) - 1 for obj in RECORD_MODELS}
 
 
-def ensure_demo(engine: Engine, *, password: str, records: int = DEFAULT_RECORDS) -> bool:
-    """Load the demo into an empty database (make run); leave any other database alone."""
-    if not is_empty(engine):
-        upgrade(engine)
-        with Session(engine) as s:
-            if s.query(User.id).first() is not None:
-                return False
-    load_demo(engine, password=password, records=records)
-    return True
+def has_users(engine: Engine) -> bool:
+    """True when the database already holds an organisation (the demo loads only into an
+    empty one)."""
+    if is_empty(engine):
+        return False
+    with Session(engine) as s:
+        return s.query(User.id).first() is not None

@@ -32,6 +32,17 @@ class FunctionDenied(VouchError):
         self.object, self.action = obj, action
 
 
+class RecordActionDenied(FunctionDenied):
+    """The actor can view the record but the action's scope misses it: hiding the record
+    (404) would protect nothing, so 403 names the action and the record."""
+
+    def __init__(self, obj: str, action: str, record_id: int) -> None:
+        super().__init__(obj, action)
+        self.message = f"not allowed to {action} {obj} {record_id}"
+        self.args = (self.message,)
+        self.details["id"] = record_id
+
+
 class PermissionDenied(VouchError):
     """A system permission is missing."""
 

@@ -37,22 +37,14 @@ def demo(
         "--if-empty", help="do nothing (exit 0) when the database already has users")] = False,
 ) -> None:
     """Load the demo organisation (华东贸易有限公司) into a new or empty database."""
-    from vouch.demo import DEFAULT_DEMO_PASSWORD, USERS, load_demo
-    from vouch.migrate import is_empty, upgrade
+    from vouch.demo import DEFAULT_DEMO_PASSWORD, USERS, has_users, load_demo
 
     eng = engine()
-    if not is_empty(eng):
-        upgrade(eng)
-        from sqlalchemy.orm import Session
-
-        from vouch.org.models import User
-
-        with Session(eng) as s:
-            if s.query(User.id).first() is not None:
-                if if_empty:
-                    console.print("the database already has users; demo not loaded")
-                    raise typer.Exit(0)
-                fail("the database already has users; the demo loads only into an empty one")
+    if has_users(eng):
+        if if_empty:
+            console.print("the database already has users; demo not loaded")
+            raise typer.Exit(0)
+        fail("the database already has users; the demo loads only into an empty one")
     pw = password or DEFAULT_DEMO_PASSWORD
     with Progress(console=console) as progress:
         task = progress.add_task("loading the demo organisation", total=records + len(USERS))

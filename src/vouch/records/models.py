@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text
@@ -111,4 +110,4 @@ def model_for(obj: str) -> type[RecordBase]:
     return RECORD_MODELS[obj]
 
 
-__all__ = ["RECORD_MODELS", "RECORD_TABLE_NAMES", "Date", "Decimal", "RecordBase", "model_for"]
+__all__ = ["RECORD_MODELS", "RECORD_TABLE_NAMES", "RecordBase", "model_for"]

@@ -29,6 +29,7 @@ from vouch.access.engine import (
     compile_sql,
     object_field_levels,
     parse_condition,
+    readable_fields,
     redact,
 )
 from vouch.access.models import Share
@@ -50,7 +51,7 @@ from vouch.errors import (
     Invalid,
     NotAuthenticated,
     NotFound,
-    VouchError,
+    RecordActionDenied,
 )
 from vouch.org.models import Department, User
 from vouch.records.models import RecordBase, model_for
@@ -136,12 +137,9 @@ def _parse_sort(odef: ObjectDef, sort: str | None) -> tuple[str, bool]:
 
 
 def _search_clause(ctx: RequestContext, odef: ObjectDef, q: str) -> ColumnElement[bool]:
-    levels = object_field_levels(ctx.profile, odef.name)
-    cols = [
-        model_for(odef.name).__table__.c[f.name]
-        for f in odef.search_fields
-        if levels[f.name].level.rank >= FieldLevel.READ.rank
-    ]
+    readable = set(readable_fields(ctx.profile, odef.name))
+    cols = [model_for(odef.name).__table__.c[f.name]
+            for f in odef.search_fields if f.name in readable]
     if not cols:
         raise Invalid("no searchable field is readable for you", field="q")
     escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -269,8 +267,9 @@ def render_records(ctx: RequestContext, obj: str, rows: list[RecordBase]) -> lis
     only when the viewer can view the referenced record."""
     odef = get_object(obj)
     levels = object_field_levels(ctx.profile, obj)
-    facts = _facts(ctx, obj, rows)
     edit_granted = ctx.profile.access(obj, "edit").granted
+    # record facts (owner departments, shares) only matter when some row may be editable
+    facts = _facts(ctx, obj, rows) if edit_granted else {}
     refs = _reference_names(ctx, odef, rows, levels)
     out = []
     for r in rows:
@@ -466,17 +465,8 @@ def _load_for(ctx: RequestContext, obj: str, record_id: int, action: str) -> Rec
         raise NotFound(obj, record_id)
     facts = _facts(ctx, obj, [row])[row.id]
     if not can(ctx.profile, obj, action, facts, ctx.now):
-        raise _action_denied(obj, action, record_id)
+        raise RecordActionDenied(obj, action, record_id)
     return row
-
-
-def _action_denied(obj: str, action: str, record_id: int) -> VouchError:
-    """The actor can view the record, so hiding it (404) protects nothing: 403 naming the
-    action (PERMISSIONS.md, Errors)."""
-    err = FunctionDenied(obj, action)
-    err.message = f"not allowed to {action} {obj} {record_id}"
-    err.details["id"] = record_id
-    return err
 
 
 def _check_version(obj: str, row: RecordBase, version: Any) -> None:

@@ -41,6 +41,9 @@ from vouch.access.engine.predicate import (
     OwnerReportsTo,
     Pred,
     SharedWith,
+    all_of,
+    any_of,
+    negate,
 )
 from vouch.access.models import Share
 
@@ -188,8 +191,6 @@ def branch_predicates(profile: AccessProfile, obj: str, action: str) -> list[Pre
 
     Each carries the whole conjunction (view gate, restrictions) so that a query may read
     each on its own index and merge them. An empty list means no record."""
-    from vouch.access.engine.predicate import all_of, any_of, negate
-
     if not profile.active:
         return []
     entry = profile.access(obj, action)
