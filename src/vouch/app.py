@@ -1,0 +1,155 @@
+"""The FastAPI application: routers under /api/v1, error bodies, request ids, no-store."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from vouch.audit import service as audit
+from vouch.catalog import OBJECTS
+from vouch.config import Settings, database_url_from_env
+from vouch.deps import origin_of
+from vouch.errors import FieldDenied, FunctionDenied, NotFound, PermissionDenied, VouchError
+from vouch.types import utcnow
+
+API = "/api/v1"
+log = logging.getLogger("vouch.app")
+RECORD_OBJECTS = frozenset(OBJECTS)
+
+
+class RequestIdAndNoStore:
+    """Pure ASGI middleware: a request id on every response, and `Cache-Control: no-store`
+    on every API response (they carry record data or access configuration)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        rid = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = rid
+        is_api = scope["path"].startswith(API)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", rid.encode()))
+                if is_api:
+                    headers.append((b"cache-control", b"no-store"))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _is_denial(exc: VouchError) -> bool:
+    if isinstance(exc, FunctionDenied | PermissionDenied | FieldDenied):
+        return True
+    return isinstance(exc, NotFound) and exc.details.get("object") in RECORD_OBJECTS
+
+
+def _audit_denial(request: Request, exc: VouchError) -> None:
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        return
+    details = {"code": exc.code, "message": exc.message, "status": exc.status,
+               "method": request.method, "path": request.url.path} | exc.details
+    try:
+        audit.record_now(request.app.state.engine, origin_of(request, principal.user_id),
+                         "access.denied", object=exc.details.get("object"),
+                         record_id=exc.details.get("id"), details=details)
+    except Exception:  # the denial itself must still be answered
+        log.exception("could not audit a denial")
+
+
+def _validation_body(exc: RequestValidationError) -> dict[str, Any]:
+    errors = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        where = loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc
+        errors.append({"field": ".".join(where) or (loc[0] if loc else "body"),
+                       "in": loc[0] if loc else "body", "message": err.get("msg", "invalid")})
+    first = errors[0] if errors else {"field": "body", "message": "invalid request"}
+    return {"error": {"code": "invalid",
+                      "message": f"{first['field']}: {first['message']}",
+                      "details": {"field": first["field"], "errors": errors}}}
+
+
+def create_app(engine: Engine | None = None, settings: Settings | None = None,
+               clock: Callable[[], datetime] = utcnow) -> FastAPI:
+    from vouch.db import engine_for
+
+    app = FastAPI(
+        title="Vouch API", version="1", openapi_url=f"{API}/openapi.json",
+        docs_url=f"{API}/docs", redoc_url=None,
+        description="A CRM whose heart is permission management. Errors always have the "
+                    'body {"error": {"code", "message", "details"}}.',
+    )
+    app.state.engine = engine or engine_for(database_url_from_env())
+    app.state.settings = settings or Settings.from_env()
+    app.state.clock = clock
+
+    @app.exception_handler(VouchError)
+    async def vouch_error(request: Request, exc: VouchError) -> JSONResponse:
+        if _is_denial(exc):
+            from starlette.concurrency import run_in_threadpool
+
+            await run_in_threadpool(_audit_denial, request, exc)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(_validation_body(exc), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+            exc.status_code, "http_error")
+        return JSONResponse({"error": {"code": code, "message": str(exc.detail),
+                                       "details": {}}},
+                            status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"error": {"code": "internal", "message": "internal error; the "
+                                       "request id names it in the server log",
+                                       "details": {"request_id": getattr(
+                                           request.state, "request_id", None)}}},
+                            status_code=500)
+
+    for router in _routers():
+        app.include_router(router, prefix=API)
+    app.add_middleware(RequestIdAndNoStore)
+    return app
+
+
+def _routers() -> list[Any]:
+    from vouch.auth.api import router as auth_router
+
+    routers = [auth_router]
+    for module in ("vouch.audit.api", "vouch.access.api", "vouch.org.api",
+                   "vouch.records.reports_api", "vouch.records.api"):
+        try:
+            mod = __import__(module, fromlist=["router"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        routers.append(mod.router)
+    return routers
