@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vouch.audit import service as audit
-from vouch.catalog import OBJECTS
+from vouch.catalog import OBJECT_NAMES
 from vouch.config import Settings, database_url_from_env
 from vouch.deps import origin_of
 from vouch.errors import FieldDenied, FunctionDenied, NotFound, PermissionDenied, VouchError
@@ -24,7 +24,7 @@ from vouch.types import utcnow
 
 API = "/api/v1"
 log = logging.getLogger("vouch.app")
-RECORD_OBJECTS = frozenset(OBJECTS)
+RECORD_OBJECTS = frozenset(OBJECT_NAMES)
 
 
 class RequestIdAndNoStore:
