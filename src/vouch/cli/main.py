@@ -10,6 +10,7 @@ from rich.progress import Progress
 from vouch.cli.access import check, matrix_cmd, roles_app
 from vouch.cli.common import console, engine, fail
 from vouch.cli.records import records_app
+from vouch.cli.serve import serve
 
 app = typer.Typer(help="Vouch: a CRM whose heart is permission management.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -17,6 +18,7 @@ app.command("check")(check)
 app.command("matrix")(matrix_cmd)
 app.add_typer(roles_app, name="roles")
 app.add_typer(records_app, name="records")
+app.command("serve")(serve)
 
 
 @app.command()
