@@ -24,12 +24,21 @@ setup: $(VENV)/.synced
 run: setup
 	$(VOUCH) migrate
 	$(VOUCH) demo --if-empty $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)",)
-	@echo
-	@echo "Vouch demo database: $${VOUCH_DATABASE_URL:-var/vouch.db}. Try:"
-	@echo "  $(VOUCH) records list customer --as hanmeimei"
-	@echo "  $(VOUCH) check hanmeimei delete customer 1 --explain"
-	@echo "  $(VOUCH) matrix zhaomin"
-	@echo "(The HTTP API and the console arrive with the API and console issues.)"
+	@pw="$${DEMO_PASSWORD:-$$($(PY) -c 'from vouch.demo import DEFAULT_DEMO_PASSWORD as p; print(p)')}"; \
+	url="http://$${VOUCH_HOST:-127.0.0.1}:$${VOUCH_PORT:-8000}"; \
+	echo; \
+	echo "Vouch demo database: $${VOUCH_DATABASE_URL:-var/vouch.db}; demo password (demo only): $$pw"; \
+	echo "Serving the API at $$url/api/v1 (docs $$url/api/v1/docs, OpenAPI $$url/api/v1/openapi.json)."; \
+	echo "In another terminal, sign in as a sales rep and list her customers:"; \
+	echo "  TOKEN=\$$(curl -s -X POST $$url/api/v1/auth/token -H 'content-type: application/json' \\"; \
+	echo "    -d '{\"username\":\"hanmeimei\",\"password\":\"$$pw\"}' \\"; \
+	echo "    | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')"; \
+	echo "  curl -s '$$url/api/v1/customers?limit=5' -H \"authorization: Bearer \$$TOKEN\""; \
+	echo "  curl -s $$url/api/v1/me -H \"authorization: Bearer \$$TOKEN\""; \
+	echo "The CLI works beside it: $(VOUCH) records list customer --as hanmeimei"; \
+	echo "Ctrl+C stops the server."; \
+	echo
+	$(VOUCH) serve
 
 test: setup
 	$(PY) -m pytest -q -p no:cacheprovider

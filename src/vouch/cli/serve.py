@@ -20,11 +20,12 @@ LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 def serve(
     host: Annotated[str, typer.Option(
-        "--host", help="address to listen on; 0.0.0.0 listens on every interface")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+        "--host", envvar="VOUCH_HOST",
+        help="address to listen on; 0.0.0.0 listens on every interface")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", envvar="VOUCH_PORT", min=1, max=65535)
+                    ] = 8000,
     workers: Annotated[int, typer.Option(
-        "--workers", min=1, max=64,
+        "--workers", envvar="VOUCH_WORKERS", min=1, max=64,
         help="worker processes sharing the port")] = 1,
     access_log: Annotated[bool, typer.Option(
         "--access-log/--no-access-log", help="one line per request on standard output")
