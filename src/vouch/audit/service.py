@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, event, insert, update
+from sqlalchemy import Engine, Table, event, insert, update
 from sqlalchemy.orm import Session
 
 from vouch.audit.chain import event_hash, jsonable
@@ -42,6 +42,7 @@ def record(session: Session, origin: Origin, action: str, *, object: str | None 
            record_id: object = None, reason: str | None = None, before: Any = None,
            after: Any = None, details: Any = None, at: datetime | None = None) -> None:
     """Queue one event; it is written when `session` commits."""
+    session.connection()  # begin the transaction now, so a rollback drops the queue
     session.info.setdefault(PENDING, []).append({
         "at": at or utcnow(), "origin": origin, "action": action, "object": object,
         "record_id": None if record_id is None else str(record_id),
@@ -69,6 +70,8 @@ def _actor_name(session: Session, origin: Origin) -> str | None:
 def _write(session: Session, pending: list[dict[str, Any]]) -> None:
     names = {id(e["origin"]): _actor_name(session, e["origin"]) for e in pending}
     head = AuditHead.__table__
+    events = AuditEvent.__table__
+    assert isinstance(head, Table) and isinstance(events, Table)
     seq, prev = session.execute(
         update(head).where(head.c.id == 1).values(seq=head.c.seq + len(pending))
         .returning(head.c.seq, head.c.hash)
@@ -88,7 +91,7 @@ def _write(session: Session, pending: list[dict[str, Any]]) -> None:
         }
         row["hash"] = prev = event_hash(row)
         rows.append(row)
-    session.execute(insert(AuditEvent.__table__), rows)
+    session.execute(insert(events), rows)
     session.execute(update(head).where(head.c.id == 1).values(hash=prev))
 
 

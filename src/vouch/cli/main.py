@@ -8,6 +8,7 @@ import typer
 from rich.progress import Progress
 
 from vouch.cli.access import check, matrix_cmd, roles_app
+from vouch.cli.audit import audit_app
 from vouch.cli.common import console, engine, fail
 from vouch.cli.records import records_app
 from vouch.cli.serve import serve
@@ -19,6 +20,7 @@ app.command("matrix")(matrix_cmd)
 app.add_typer(roles_app, name="roles")
 app.add_typer(records_app, name="records")
 app.command("serve")(serve)
+app.add_typer(audit_app, name="audit")
 
 
 @app.command()
