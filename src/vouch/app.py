@@ -16,15 +16,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vouch.audit import service as audit
-from vouch.catalog import OBJECT_NAMES
 from vouch.config import Settings, database_url_from_env
 from vouch.deps import origin_of
-from vouch.errors import FieldDenied, FunctionDenied, NotFound, PermissionDenied, VouchError
+from vouch.errors import VouchError, is_denial
 from vouch.types import utcnow
 
 API = "/api/v1"
 log = logging.getLogger("vouch.app")
-RECORD_OBJECTS = frozenset(OBJECT_NAMES)
 
 
 class RequestIdAndNoStore:
@@ -54,12 +52,6 @@ class RequestIdAndNoStore:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def _is_denial(exc: VouchError) -> bool:
-    if isinstance(exc, FunctionDenied | PermissionDenied | FieldDenied):
-        return True
-    return isinstance(exc, NotFound) and exc.details.get("object") in RECORD_OBJECTS
 
 
 def _audit_denial(request: Request, exc: VouchError) -> None:
@@ -105,7 +97,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None,
 
     @app.exception_handler(VouchError)
     async def vouch_error(request: Request, exc: VouchError) -> JSONResponse:
-        if _is_denial(exc):
+        if is_denial(exc):
             from starlette.concurrency import run_in_threadpool
 
             await run_in_threadpool(_audit_denial, request, exc)

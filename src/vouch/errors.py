@@ -88,3 +88,13 @@ class Invalid(VouchError):
             details["field"] = field
         super().__init__(message, details)
         self.field = field
+
+
+def is_denial(exc: VouchError) -> bool:
+    """A refused authorization (audited as `access.denied`): a function, system-permission
+    or field refusal, or a record the actor may not see (404 for a record object)."""
+    from vouch.catalog import OBJECT_NAMES
+
+    if isinstance(exc, FunctionDenied | PermissionDenied | FieldDenied):
+        return True
+    return isinstance(exc, NotFound) and exc.details.get("object") in OBJECT_NAMES

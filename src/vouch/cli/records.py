@@ -9,10 +9,12 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vouch.audit import service as audit
+from vouch.audit.service import Origin
 from vouch.catalog import get_object
 from vouch.cli.common import console, engine, fail, print_json, require_schema, user_by_name
 from vouch.context import RequestContext
-from vouch.errors import VouchError
+from vouch.errors import VouchError, is_denial
 from vouch.org.models import User
 from vouch.records.service import list_records
 from vouch.types import utcnow
@@ -49,6 +51,13 @@ def list_cmd(
         try:
             page = list_records(ctx, obj, limit=limit, sort=sort, q=q, total=True)
         except VouchError as exc:
+            if is_denial(exc):
+                audit.record_now(eng, Origin(user.id, user_agent="vouch-cli",
+                                             request_id=ctx.request_id), "access.denied",
+                                 object=exc.details.get("object"),
+                                 details={"code": exc.code, "message": exc.message,
+                                          "status": exc.status, "command": "records list"}
+                                 | exc.details)
             fail(f"{exc.message} ({exc.status})", 1 if exc.status in (401, 403) else 2)
         owners = {item["owner_id"] for item in page.items}
         names = dict(session.execute(
