@@ -93,16 +93,19 @@ def resolve(session: Session, secret: str, now: datetime, settings: Settings) ->
         return _resolve_token(session, secret, now)
     if not secret.startswith(SESSION_PREFIX):
         raise NotAuthenticated("unknown credentials")
-    row = session.scalars(select(AuthSession).where(
-        AuthSession.token_hash == digest(secret))).first()
-    if row is None or row.ended_at is not None:
+    found = session.execute(
+        select(AuthSession, User.active).join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.token_hash == digest(secret))).first()
+    if found is None or found[0].ended_at is not None:
         raise NotAuthenticated("the session has ended; sign in again")
+    row, active = found
     idle_end = row.last_seen_at + settings.session_idle
     if now >= row.expires_at or (row.kind == "cookie" and now >= idle_end):
         row.ended_at, row.ended_reason = now, ("expired" if now >= row.expires_at else "idle")
         session.commit()
         raise NotAuthenticated("the session has expired; sign in again")
-    _require_active(session, row.user_id)
+    if not active:
+        raise NotAuthenticated("the user is deactivated")
     if now - row.last_seen_at >= _TOUCH_EVERY:
         session.execute(update(AuthSession).where(AuthSession.id == row.id)
                         .values(last_seen_at=now))
