@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import errno
+import signal
 import socket
+from types import FrameType
 from typing import Annotated, Any
 
 import typer
@@ -50,6 +52,9 @@ def serve(
 
     import uvicorn
 
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises it to die of it (exit -15
+    # with one worker, 0 with several): a stop that was asked for is a success here.
+    signal.signal(signal.SIGTERM, _stop_requested)
     uvicorn.run(
         APP_FACTORY, factory=True, host=host, port=port, workers=workers,
         log_config=log_config(), log_level=log_level, access_log=access_log,
@@ -57,6 +62,10 @@ def serve(
         # believed until trusted-proxy settings exist (SECURITY.md, Network).
         proxy_headers=False, server_header=False,
     )
+
+
+def _stop_requested(_sig: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def database_problem(eng: Engine) -> str | None:
