@@ -47,6 +47,7 @@ test-deep: setup
 	VOUCH_DEEP=1 $(PY) -m pytest -q -p no:cacheprovider tests/property
 
 bench: setup
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)  # O8
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 lint: setup

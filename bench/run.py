@@ -1,6 +1,7 @@
 """`make bench`: every benchmark, each printing ratios measured within one run.
 
-    python -m bench.run [--size N] [--dbs sqlite,postgresql] [--only o1|o5] [--full]
+    python -m bench.run [--size N] [--dbs sqlite,postgresql] [--only o1|o5|o8] [--full]
+                        [--o8-workers W]
 
 Writes bench/results/latest.json (all numbers) and bench/results/latest.md (the tables).
 """
@@ -56,13 +57,28 @@ def o5(size: int, dbs: list[str], console: Console) -> dict[str, Any]:
     return o5_lists.main(size=size, dbs=tuple(dbs))  # type: ignore[no-any-return]
 
 
+def o8(size: int, dbs: list[str], workers: int, console: Console) -> dict[str, Any]:
+    from bench import o8_http
+
+    console.rule(f"O8 · HTTP requests/s of a filtered list page, {size:,} customers")
+    if "postgresql" not in dbs:
+        console.print("O8 runs on PostgreSQL only; skipped")
+        return {"skipped": "postgresql not among --dbs"}
+    try:
+        return o8_http.run(size, workers=workers, console=console)
+    except o8_http.BenchError as exc:
+        console.print(f"[red]O8 failed:[/] {exc}", markup=True, highlight=False)
+        return {"error": str(exc)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--size", type=int, default=200_000, help="customers for O5")
+    ap.add_argument("--size", type=int, default=200_000, help="customers for O5 and O8")
     ap.add_argument("--dbs", default="sqlite,postgresql")
-    ap.add_argument("--only", choices=["o1", "o5"])
+    ap.add_argument("--only", choices=["o1", "o5", "o8"])
     ap.add_argument("--full", action="store_true", help="every O1 variant on every query")
+    ap.add_argument("--o8-workers", type=int, default=2, help="`vouch serve --workers` for O8")
     args = ap.parse_args(argv)
     console = Console(record=True, width=max(132, Console().width))
     started = time.time()
@@ -75,12 +91,15 @@ def main(argv: list[str] | None = None) -> int:
         results["o1"] = o1(args.full, console)
     if args.only in (None, "o5"):
         results["o5"] = o5(args.size, args.dbs.split(","), console)
+    if args.only in (None, "o8"):
+        results["o8"] = o8(args.size, args.dbs.split(","), args.o8_workers, console)
     results["wall_s"] = time.time() - started
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, default=str))
     (RESULTS / "latest.md").write_text(console.export_text())
     console.print(f"results: {RESULTS / 'latest.json'}, {RESULTS / 'latest.md'}")
-    failed = bool(results.get("o1", {}).get("peers", {}).get("failures"))
+    failed = bool(results.get("o1", {}).get("peers", {}).get("failures")
+                  or results.get("o8", {}).get("error"))
     return 1 if failed else 0
 
 
