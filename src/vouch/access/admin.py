@@ -46,6 +46,7 @@ from vouch.catalog import (
     OBJECT_NAMES,
     SYSTEM_PERMISSIONS,
     FieldLevel,
+    FieldType,
     PrincipalKind,
     Scope,
     Sensitivity,
@@ -726,23 +727,38 @@ def validate_condition(session: Session, obj: str, cond: object) -> Any:
     except ConditionError as exc:
         path = "condition" + exc.path[1:] if exc.path.startswith("$") else exc.path
         raise Invalid(f"{path}: {exc.message}", field=path) from None
-    _check_integers(cond, "condition")
+    _check_integers(obj, cond, "condition")
     return cond
 
 
-def _check_integers(value: object, path: str) -> None:
-    """Integers in a condition must fit the database's integer columns: a rule the
-    database cannot compare would break every list it applies to."""
-    if isinstance(value, bool):
+def _check_integers(obj: str, cond: object, path: str) -> None:
+    """Values compared with an integer column must fit it: a rule the database cannot
+    evaluate would break every list it applies to."""
+    if isinstance(cond, list):
+        for i, item in enumerate(cond):
+            _check_integers(obj, item, f"{path}[{i}]")
         return
-    if isinstance(value, int) and not -MAX_ID - 1 <= value <= MAX_ID:
-        raise Invalid(f"{path}: {value} is out of range", field=path)
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _check_integers(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _check_integers(item, f"{path}[{i}]")
+    if not isinstance(cond, dict):
+        return
+    name = cond.get("field")
+    if "value" in cond and isinstance(name, str):
+        fdef = OBJECT_MAP[obj].field_map.get(name)
+        if name in ("id", "owner_id", "department_id") or (
+                fdef is not None and fdef.type in (FieldType.INTEGER, FieldType.REFERENCE)):
+            raw = cond["value"]
+            values = raw if isinstance(raw, list) else [raw]
+            for i, v in enumerate(values):
+                if is_number(v) and not -MAX_ID - 1 <= v <= MAX_ID:
+                    where = f"{path}.value" + (f"[{i}]" if isinstance(raw, list) else "")
+                    raise Invalid(f"{where}: {v} is out of range", field=where)
+        return
+    for key in ("and", "or", "not"):
+        if key in cond:
+            _check_integers(obj, cond[key], f"{path}.{key}")
+
+
+def is_number(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def validate_principals(session: Session, raw: object) -> list[dict[str, Any]]:
