@@ -9,6 +9,7 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vouch.access.admin import explain_permission
 from vouch.access.engine import explain, matrix
 from vouch.access.models import Grant, Role, RolePermission
 from vouch.access.service import load_record_facts, profile_for
@@ -48,16 +49,9 @@ def check(
         u = user_by_name(session, user)
         profile = profile_for(session, u.id, now)
         if action in SYSTEM_PERMISSIONS and obj is None:
-            ok = u.active and action in profile.permissions
-            holders = [r.key for r in profile.roles if action in r.permissions]
-            result = {"allowed": ok, "user": user, "permission": action, "layers": [
-                {"layer": "identity", "allowed": u.active,
-                 "reason": "active" if u.active else "deactivated"},
-                {"layer": "function", "allowed": action in profile.permissions,
-                 "reason": (f"granted by {', '.join(holders)}" if holders
-                            else f"no active role carries {action}")}]}
+            result = {**explain_permission(profile, action), "user": user}
             _emit(result, as_json, show_explain)
-            raise typer.Exit(EXIT_OK if ok else EXIT_DENIED)
+            raise typer.Exit(EXIT_OK if result["allowed"] else EXIT_DENIED)
         if obj is None:
             fail("OBJECT is required for a record or object action")
         if action not in ACTIONS:
