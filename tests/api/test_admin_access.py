@@ -262,28 +262,34 @@ def test_stale_role_version_is_409(as_user: Login) -> None:
                                                     "version": 1}).status_code == 404
 
 
+def race(clients: list[TestClient], role_id: int) -> dict[int, Any]:
+    """Two writers PATCH the role holding the same version, released together."""
+    barrier = threading.Barrier(2)
+    results: dict[int, Any] = {}
+
+    def patch(i: int) -> None:
+        grant = ({"object": "task", "action": "view", "scope": "own"} if i == 0
+                 else {"object": "contact", "action": "view", "scope": "all"})
+        body = {"name": f"writer {i}", "reason": f"writer {i}", "version": 1,
+                "grants": [grant]}
+        barrier.wait()
+        results[i] = clients[i].patch(f"{API}/roles/{role_id}", json=body)
+
+    threads = [threading.Thread(target=patch, args=(i,)) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
 def test_two_concurrent_patches_of_one_role_exactly_one_wins(
         as_user: Login, api_engine: Engine) -> None:
     clients = [as_user("wangfang"), as_user("wangfang", fresh=True)]  # type: ignore[call-arg]
     for attempt in range(4):
         role = clients[0].post(f"{API}/roles",
                                json=ROLE | {"key": f"race_{attempt}"}).json()
-        barrier = threading.Barrier(2)
-        results: dict[int, Any] = {}
-
-        def patch(i: int, role_id: int = role["id"]) -> None:
-            grant = ({"object": "task", "action": "view", "scope": "own"} if i == 0
-                     else {"object": "contact", "action": "view", "scope": "all"})
-            body = {"name": f"writer {i}", "reason": f"writer {i}", "version": 1,
-                    "grants": [grant]}
-            barrier.wait()
-            results[i] = clients[i].patch(f"{API}/roles/{role_id}", json=body)
-
-        threads = [threading.Thread(target=patch, args=(i,)) for i in (0, 1)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        results = race(clients, role["id"])
         statuses = sorted(r.status_code for r in results.values())
         assert statuses == [200, 409], [r.text for r in results.values()]
         winner = next(i for i, r in results.items() if r.status_code == 200)
