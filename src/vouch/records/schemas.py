@@ -55,7 +55,7 @@ class RecordJSON(JSONResponse):
                           default=_encode).encode("utf-8")
 
 
-# --- request bodies ----------------------------------------------------------------------------
+# --- request bodies --------------------------------------------------------------------------
 
 
 def _input_type(f: FieldDef) -> Any:
@@ -208,7 +208,7 @@ RECORD_MODELS = {o.name: record_model_for(o) for o in OBJECTS}
 PAGE_MODELS = {o.name: page_model_for(o, RECORD_MODELS[o.name]) for o in OBJECTS}
 
 
-# --- list query strings --------------------------------------------------------------------------
+# --- list query strings ----------------------------------------------------------------------
 
 
 def filter_parameters(odef: ObjectDef) -> list[dict[str, Any]]:

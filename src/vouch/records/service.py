@@ -80,7 +80,7 @@ class Page:
     total: int | None = None
 
 
-# --- transactions -------------------------------------------------------------------------
+# --- transactions ----------------------------------------------------------------------------
 
 
 @contextmanager
@@ -109,7 +109,7 @@ def require_function(ctx: RequestContext, obj: str, action: str) -> None:
 
 
 
-# --- audit --------------------------------------------------------------------------------
+# --- audit -----------------------------------------------------------------------------------
 
 
 def clear_sensitive_fields(ctx: RequestContext, obj: str) -> tuple[str, ...]:
@@ -140,7 +140,7 @@ def _values(odef: ObjectDef, row: RecordBase) -> dict[str, Any]:
             **{f.name: getattr(row, f.name) for f in odef.fields}}
 
 
-# --- filters, sort, search, cursor -------------------------------------------------------
+# --- filters, sort, search, cursor -----------------------------------------------------------
 
 
 def _filter_clauses(
@@ -252,7 +252,7 @@ def _cursor_fits(odef: ObjectDef, sort_field: str, value: Any, nullable: bool) -
             return isinstance(value, str)
 
 
-# --- reading ------------------------------------------------------------------------------
+# --- reading ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -469,7 +469,7 @@ def _shown_or_summary(ctx: RequestContext, obj: str, row: RecordBase,
                 "version": row.version, "_visible": False}
 
 
-# --- validation of written values -----------------------------------------------------------
+# --- validation of written values ------------------------------------------------------------
 
 
 def coerce_input(f: FieldDef, raw: Any) -> Any:
@@ -580,7 +580,7 @@ def _active_user(ctx: RequestContext, user_id: Any, field: str) -> User:
     return user
 
 
-# --- writing ------------------------------------------------------------------------------
+# --- writing ---------------------------------------------------------------------------------
 
 
 def create_record(ctx: RequestContext, obj: str, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -700,8 +700,8 @@ def update_record(
         if system:
             _apply_owner_change(ctx, obj, row, system)
         after = _values(odef, row)
-        changed = [k for k in after
-                   if (k in clean or k in system) and before[k] != after[k]]
+        written = set(clean) | (set(OWNER_KEYS) if system else set())
+        changed = [k for k in after if k in written and before[k] != after[k]]
         audit.record(ctx.session, ctx.origin, "record.update", object=obj,
                      record_id=record_id, at=ctx.now,
                      before={k: before[k] for k in changed},
@@ -817,7 +817,7 @@ def list_shares(ctx: RequestContext, obj: str, record_id: int) -> list[dict[str,
     return [share_dict(s) for s in shares]
 
 
-# --- import ---------------------------------------------------------------------------------
+# --- import ----------------------------------------------------------------------------------
 
 
 def looks_like_formula(text: str) -> bool:
@@ -925,7 +925,7 @@ def _owner_problem(ctx: RequestContext, odef: ObjectDef, clean: Mapping[str, Any
                    field="owner_id")
 
 
-# --- the catalog as the actor sees it ---------------------------------------------------------
+# --- the catalog as the actor sees it --------------------------------------------------------
 
 
 def _filter_ops(ftype: FieldType) -> list[str]:
@@ -939,12 +939,14 @@ def _filter_ops(ftype: FieldType) -> list[str]:
 
 def catalog_for(ctx: RequestContext) -> dict[str, Any]:
     """Every object and field, with what the actor may do: allowed actions and their
-    scopes, and each field's level (hidden fields are listed with level hidden)."""
+    scopes, and each field's level (hidden fields are listed with level hidden; a field
+    is at most read when no edit is granted) and whether a new record may set it."""
     objects = []
     for odef in OBJECTS:
         levels = object_field_levels(ctx.profile, odef.name)
         allowed = [a for a in (*RECORD_ACTIONS, "create", "import")
                    if ctx.profile.access(odef.name, a).granted]
+        shown = capped_levels(levels, "edit" in allowed)
         objects.append({
             "name": odef.name, "plural": odef.plural, "label_zh": odef.label_zh,
             "label_en": odef.label_en, "title_field": odef.title_field,
@@ -958,7 +960,10 @@ def catalog_for(ctx: RequestContext) -> dict[str, Any]:
                 "label_en": f.label_en, "sensitivity": f.sensitivity.value,
                 "required": f.required, "max_length": f.max_length,
                 "choices": list(f.choices), "ref": f.ref, "searchable": f.searchable,
-                "level": levels[f.name].level.value, "filter_ops": _filter_ops(f.type),
+                "level": shown[f.name].value,
+                "writable_on_create": "create" in allowed
+                and levels[f.name].level is FieldLevel.EDIT,
+                "filter_ops": _filter_ops(f.type),
             } for f in odef.fields],
         })
     return {"objects": objects}
