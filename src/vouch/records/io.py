@@ -269,7 +269,7 @@ def _read_csv(data: bytes, max_rows: int) -> Table:
     except UnicodeDecodeError as exc:
         raise Invalid(f"the file is not UTF-8 text (byte {exc.start} is not UTF-8); save the "
                       "CSV as UTF-8", field="file") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[Any]]] = []
     header: list[Any] | None = None
     try:
@@ -427,7 +427,8 @@ def import_file(ctx: RequestContext, obj: str, upload: Upload, *, dry_run: bool,
     service.require_function(ctx, obj, "create")
     table = read_table(upload, max_rows, max_bytes)
     rows, ignored = table_rows(odef, table)
-    source: Mapping[str, Any] = {"filename": upload.filename[:200],
+    filename = "".join(c for c in upload.filename if c.isprintable())[:200]
+    source: Mapping[str, Any] = {"filename": filename,
                                  "format": "xlsx" if is_xlsx(upload) else "csv",
                                  "ignored_columns": ignored}
     try:

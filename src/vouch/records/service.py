@@ -255,6 +255,17 @@ def _cursor_fits(odef: ObjectDef, sort_field: str, value: Any, nullable: bool) -
 # --- reading ---------------------------------------------------------------------------------
 
 
+def _has_nul(value: Any) -> bool:
+    """NUL cannot be stored or compared in PostgreSQL text: refused as input everywhere."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 @dataclass(frozen=True)
 class ListPlan:
     """A validated list query: what to read, in which order, under which action."""
@@ -275,6 +286,9 @@ def plan_list(
     field, the filters and the field levels they use (403 naming a field below read)."""
     odef = get_object(obj)
     require_function(ctx, obj, action)
+    for name, given in (("filter", filters), ("q", q)):
+        if _has_nul(given):
+            raise Invalid(f"{name} contains a NUL character", field=name)
     sort_field, descending = _parse_sort(odef, sort)
     where, used = _filter_clauses(ctx, odef, filters)
     check_queryable(ctx.profile, obj, filter=used, sort=[sort_field])
@@ -511,6 +525,8 @@ def coerce_input(f: FieldDef, raw: Any) -> Any:
             case _:
                 if not isinstance(raw, str):
                     raise ValueError
+                if "\x00" in raw:
+                    raise Invalid(f"{f.name} contains a NUL character", field=f.name)
                 text = raw.strip()
                 if f.required and not text:
                     raise Invalid(f"{f.name} is required", field=f.name)
@@ -759,6 +775,8 @@ def share_record(
                       field="principal_kind")
     if access not in set(ShareAccess):
         raise Invalid("access must be read or read_write", field="access")
+    if _has_nul(reason):
+        raise Invalid("reason contains a NUL character", field="reason")
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= ctx.now):
         raise Invalid("expires_at must be a future instant with a time zone", field="expires_at")
     with atomic(ctx):
