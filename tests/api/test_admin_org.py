@@ -405,3 +405,60 @@ def test_one_cannot_deactivate_oneself(as_user: Login, api_engine: Engine) -> No
                          "version": me["version"]})
     assert r.status_code == 409
     assert admin.get(f"{API}/me").status_code == 200
+
+
+# --- delegated administration ------------------------------------------------------------------
+
+
+def test_a_delegated_administrator_manages_only_their_subtree(
+        as_user: Login, api_engine: Engine) -> None:
+    """delegate_admin: users of one's own subtree, delegable roles only, and never a user
+    who holds a role that is not delegable."""
+    admin = as_user("wangfang")
+    role = admin.post(f"{API}/roles", json={
+        "key": "dept_admin", "name": "部门管理员", "permissions": ["delegate_admin"],
+        "reason": "Sales manages its own people"}).json()
+    r = admin.post(f"{API}/assignments", json={"user_id": uid(api_engine, "lilei"),
+                                                "role_id": role["id"], "reason": "r"})
+    assert r.status_code == 201, r.text
+    lilei = as_user("lilei", fresh=True)  # type: ignore[call-arg]
+    roles = {r["key"]: r["id"] for r in lilei.get(f"{API}/roles").json()["items"]}
+
+    def denied(r: Any, permission: str) -> None:
+        assert r.status_code == 403, r.text
+        assert error(r)["details"]["permission"] == permission
+
+    new = {"username": "xiaoli", "display_name": "小李", "department_id": EAST1,
+           "reason": "new rep"}
+    denied(lilei.post(f"{API}/users", json=new | {"department_id": FINANCE}), "manage_users")
+    r = lilei.post(f"{API}/users", json=new)
+    assert r.status_code == 201, r.text
+    xiaoli = r.json()
+    assert "email" in lilei.get(f"{API}/users/{xiaoli['id']}").json()  # full view
+    assert "email" not in lilei.get(f"{API}/users/{uid(api_engine, 'zhaomin')}").json()
+
+    assign = {"user_id": xiaoli["id"], "reason": "starts selling"}
+    denied(lilei.post(f"{API}/assignments", json=assign | {"role_id": roles["sales_manager"]}),
+           "manage_roles")
+    denied(lilei.post(f"{API}/assignments", json=assign | {
+        "role_id": roles["sales_rep"], "user_id": uid(api_engine, "zhaomin")}), "manage_roles")
+    r = lilei.post(f"{API}/assignments", json=assign | {"role_id": roles["sales_rep"]})
+    assert r.status_code == 201, r.text
+
+    wang = admin.get(f"{API}/users/{uid(api_engine, 'wangfang')}").json()
+    denied(lilei.patch(f"{API}/users/{wang['id']}",
+                       json={"password": "x" * 20, "reason": "r", "version": wang["version"]}),
+           "manage_users")
+    me = lilei.get(f"{API}/users/{uid(api_engine, 'lilei')}").json()
+    r = lilei.patch(f"{API}/users/{me['id']}",  # holds sales_manager: not delegable
+                    json={"phone": "1", "reason": "r", "version": me["version"]})
+    denied(r, "manage_users")
+    assert "not delegable" in error(r)["details"]["delegate_admin"]
+    r = lilei.post(f"{API}/users/{xiaoli['id']}/deactivate", json={
+        "successor_id": uid(api_engine, "hanmeimei"), "reason": "did not stay",
+        "version": xiaoli["version"]})
+    assert r.status_code == 200, r.text
+    denied(lilei.post(f"{API}/departments", json={"name": "x", "parent_id": SALES,
+                                                  "reason": "r"}), "manage_users")
+    denied(lilei.post(f"{API}/roles", json={"key": "x_role", "name": "x", "reason": "r"}),
+           "manage_roles")

@@ -193,6 +193,52 @@ def in_any_subtree(session: Session, department_id: int, roots: Iterable[int]) -
     ) != 0
 
 
+# --- delegated administration ----------------------------------------------------------------
+# A delegated administrator (delegate_admin) manages only the users whose department is in
+# the subtree of their own, and assigns them only delegable roles (PERMISSIONS.md). They
+# also leave alone anyone holding a role that is not delegable: resetting such a user's
+# password would hand the delegate that role's powers.
+
+
+def require_admin_or_delegate(ctx: RequestContext, permission: str) -> bool:
+    """True for a full administrator (`permission`), False for a delegated one; 403 naming
+    `permission` for anyone else (before anything is looked up)."""
+    if permission in ctx.profile.permissions:
+        return True
+    if "delegate_admin" in ctx.profile.permissions:
+        return False
+    raise PermissionDenied(permission)
+
+
+def delegation_denied(permission: str, why: str) -> PermissionDenied:
+    exc = PermissionDenied(permission)
+    exc.message = f"requires the system permission {permission}: {why}"
+    exc.args = (exc.message,)
+    exc.details["delegate_admin"] = why
+    return exc
+
+
+def check_delegated(ctx: RequestContext, permission: str, departments: Iterable[int],
+                    user_id: int | None = None) -> None:
+    """For a delegated administrator: every department inside their subtree, and the user
+    (if any) holding only delegable roles."""
+    if permission in ctx.profile.permissions:
+        return
+    subtree = ctx.profile.department_subtree
+    for d in departments:
+        if d not in subtree:
+            raise delegation_denied(permission, f"department {d} is outside your delegated "
+                                    f"subtree (department {ctx.actor_department_id} and below)")
+    if user_id is not None:
+        keys = ctx.session.scalars(
+            select(Role.key).join(RoleAssignment, RoleAssignment.role_id == Role.id)
+            .where(RoleAssignment.user_id == user_id, Role.delegable.is_(False),
+                   _assignment_active(ctx.now))).all()
+        if keys:
+            raise delegation_denied(permission, f"user {user_id} holds roles that are not "
+                                    f"delegable ({', '.join(sorted(keys))})")
+
+
 # --- roles ---------------------------------------------------------------------------------
 
 
@@ -607,9 +653,19 @@ def check_role_departments(session: Session, role_id: int, department_id: int,
                       departments=sorted(allowed))
 
 
+def check_delegated_assignment(ctx: RequestContext, user: User, role: Role | None) -> None:
+    """A delegated administrator assigns only delegable roles, to users of their subtree."""
+    if "manage_roles" in ctx.profile.permissions:
+        return
+    check_delegated(ctx, "manage_roles", [user.department_id])
+    if role is None or not role.delegable:
+        raise delegation_denied("manage_roles", f"role {role.key if role else '?'} is not "
+                                "delegable")
+
+
 def create_assignment(ctx: RequestContext, user_id: int, role_id: int,
                       expires_at: datetime | None, reason: str) -> dict[str, Any]:
-    ctx.require("manage_roles")
+    require_admin_or_delegate(ctx, "manage_roles")
     why = clean_reason(reason)
     expiry = future_instant(ctx, expires_at, "expires_at")
     with atomic(ctx):
@@ -621,6 +677,7 @@ def create_assignment(ctx: RequestContext, user_id: int, role_id: int,
         role = ctx.session.get(Role, role_id) if is_db_id(role_id) else None
         if role is None:
             raise Invalid(f"role_id: no role {role_id!r}", field="role_id")
+        check_delegated_assignment(ctx, user, role)
         check_role_departments(ctx.session, role.id, user.department_id)
         row = ctx.session.scalars(select(RoleAssignment).where(
             RoleAssignment.user_id == user.id, RoleAssignment.role_id == role.id)
@@ -648,7 +705,7 @@ def create_assignment(ctx: RequestContext, user_id: int, role_id: int,
 
 def update_assignment(ctx: RequestContext, assignment_id: int, expires_at: datetime | None,
                       reason: str) -> dict[str, Any]:
-    ctx.require("manage_roles")
+    require_admin_or_delegate(ctx, "manage_roles")
     why = clean_reason(reason)
     expiry = future_instant(ctx, expires_at, "expires_at")
     with atomic(ctx):
@@ -659,6 +716,7 @@ def update_assignment(ctx: RequestContext, assignment_id: int, expires_at: datet
         before = _assignment_dict(ctx.session, row, ctx.now)
         user = ctx.session.get(User, row.user_id)
         assert user is not None
+        check_delegated_assignment(ctx, user, ctx.session.get(Role, row.role_id))
         if not user.active:
             raise Conflict(f"{user.username} is deactivated", {"user_id": user.id})
         allowed = list(ctx.session.scalars(select(RoleDepartment.department_id)
@@ -675,10 +733,13 @@ def update_assignment(ctx: RequestContext, assignment_id: int, expires_at: datet
 
 
 def delete_assignment(ctx: RequestContext, assignment_id: int, reason: str | None) -> None:
-    ctx.require("manage_roles")
+    require_admin_or_delegate(ctx, "manage_roles")
     why = clean_reason(reason)
     with atomic(ctx):
         row = _assignment(ctx.session, assignment_id)
+        user = ctx.session.get(User, row.user_id)
+        assert user is not None
+        check_delegated_assignment(ctx, user, ctx.session.get(Role, row.role_id))
         before = _assignment_dict(ctx.session, row, ctx.now)
         ctx.session.execute(delete(RoleAssignment).where(RoleAssignment.id == assignment_id))
         log_change(ctx, "access.assignment_deleted", "role_assignment", assignment_id, why,

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from vouch.access.admin import (
     CONFIG_READERS,
+    assignment_dict,
+    check_delegated,
     claim_version,
     clean_reason,
     end_assignments,
@@ -32,10 +34,11 @@ from vouch.access.admin import (
     log_change,
     page,
     refuse_if_rules_name,
+    require_admin_or_delegate,
     require_any,
     require_version,
 )
-from vouch.access.models import RoleAssignment, RoleDepartment, Share
+from vouch.access.models import Role, RoleAssignment, RoleDepartment, Share
 from vouch.auth.passwords import hash_password
 from vouch.auth.service import end_all_for
 from vouch.context import RequestContext
@@ -256,15 +259,24 @@ def _reader(ctx: RequestContext) -> bool:
     return any(p in ctx.profile.permissions for p in USER_READERS)
 
 
+def _full_view(ctx: RequestContext, user: User) -> bool:
+    """Administrators and auditors see every user whole; a delegated administrator sees
+    the users of their subtree whole (they need the version to change them)."""
+    return _reader(ctx) or ("delegate_admin" in ctx.profile.permissions
+                            and user.department_id in ctx.profile.department_subtree)
+
+
 def list_users(ctx: RequestContext, *, q: str | None = None, department_id: int | None = None,
                active: bool | None = None, limit: int | None = None,
                cursor: str | None = None) -> dict[str, Any]:
-    full = _reader(ctx)
-    if not full:
-        if active is False:
-            require_any(ctx, *USER_READERS)
-        active = True
     stmt = select(User)
+    if not _reader(ctx):
+        if "delegate_admin" in ctx.profile.permissions and active is not True:
+            stmt = stmt.where(User.department_id.in_(ctx.profile.department_subtree))
+        elif active is False:
+            require_any(ctx, *USER_READERS)
+        else:
+            active = True
     if q:
         needle = q.strip().lower()[:100]
         stmt = stmt.where(or_(func.lower(User.username).contains(needle, autoescape=True),
@@ -276,19 +288,16 @@ def list_users(ctx: RequestContext, *, q: str | None = None, department_id: int 
         stmt = stmt.where(User.active.is_(active))
     departments = {d.id: d for d in ctx.session.scalars(select(Department))}
     return page(ctx.session, stmt, User.id, limit, cursor,
-                (lambda u: user_dict(ctx.session, u)) if full
-                else (lambda u: public_user_dict(u, departments)))
+                lambda u: user_dict(ctx.session, u) if _full_view(ctx, u)
+                else public_user_dict(u, departments))
 
 
 def get_user(ctx: RequestContext, user_id: int) -> dict[str, Any]:
     u = _user(ctx.session, user_id)
-    if not _reader(ctx):
+    if not _full_view(ctx, u):
         return public_user_dict(u, {d.id: d for d in ctx.session.scalars(select(Department))})
     out = user_dict(ctx.session, u)
-    if any(p in ctx.profile.permissions for p in CONFIG_READERS):
-        from vouch.access.admin import assignment_dict
-        from vouch.access.models import Role
-
+    if any(p in ctx.profile.permissions for p in (*CONFIG_READERS, "delegate_admin")):
         out["assignments"] = [
             assignment_dict(a, u, ctx.session.get(Role, a.role_id), ctx.now)
             for a in ctx.session.scalars(select(RoleAssignment).where(
@@ -338,7 +347,7 @@ def _check_manager(session: Session, user_id: int | None, manager_id: object) ->
 
 
 def create_user(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> dict[str, Any]:
-    ctx.require("manage_users")
+    require_admin_or_delegate(ctx, "manage_users")
     why = clean_reason(reason)
     username = values.get("username")
     if not isinstance(username, str) or not USERNAME.fullmatch(username):
@@ -353,6 +362,7 @@ def create_user(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> 
         if ctx.session.scalar(select(User.id).where(User.username == username)) is not None:
             raise Conflict(f"the username {username} is taken", {"field": "username"})
         dept = _existing_department(ctx.session, values.get("department_id"), "department_id")
+        check_delegated(ctx, "manage_users", [dept.id])
         manager_id = _check_manager(ctx.session, None, values.get("manager_id"))
         user = User(username=username, department_id=dept.id, manager_id=manager_id,
                     active=True, password_hash=pw_hash, created_at=ctx.now, version=1,
@@ -368,7 +378,7 @@ def create_user(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> 
 
 def update_user(ctx: RequestContext, user_id: int, changes: Mapping[str, Any],
                 version: object, reason: str) -> dict[str, Any]:
-    ctx.require("manage_users")
+    require_admin_or_delegate(ctx, "manage_users")
     why = clean_reason(reason)
     require_version(version)
     values = _contact(changes)
@@ -378,6 +388,7 @@ def update_user(ctx: RequestContext, user_id: int, changes: Mapping[str, Any],
         raise Invalid("password cannot be removed, only replaced", field="password")
     with atomic(ctx):
         user = _user(ctx.session, user_id)
+        check_delegated(ctx, "manage_users", [user.department_id], user.id)
         before = _audit_user(user)
         if "manager_id" in changes:
             values["manager_id"] = _check_manager(ctx.session, user.id, changes["manager_id"])
@@ -413,7 +424,7 @@ def move_user(ctx: RequestContext, user_id: int, *, department_id: object,
               reason: str) -> dict[str, Any]:
     """Another department (and manager). Records follow (their department becomes the new
     one) or stay; assignments of roles limited to departments the user left end."""
-    ctx.require("manage_users")
+    require_admin_or_delegate(ctx, "manage_users")
     why = clean_reason(reason)
     require_version(version)
     if records not in ("follow", "stay"):
@@ -425,6 +436,7 @@ def move_user(ctx: RequestContext, user_id: int, *, department_id: object,
                            {"active": False})
         before = _audit_user(user)
         dept = _existing_department(ctx.session, department_id, "department_id")
+        check_delegated(ctx, "manage_users", [user.department_id, dept.id], user.id)
         values: dict[str, Any] = {"department_id": dept.id}
         if manager_given:
             values["manager_id"] = _check_manager(ctx.session, user.id, manager_id)
@@ -457,7 +469,7 @@ def deactivate_user(ctx: RequestContext, user_id: int, *, successor_id: object,
     ends, their records of every object pass to the successor (owner and department), and
     their role assignments end. Reporting lines and department heads are left as they
     are (change them with an edit or a move)."""
-    ctx.require("manage_users")
+    require_admin_or_delegate(ctx, "manage_users")
     why = clean_reason(reason)
     require_version(version)
     with atomic(ctx):
@@ -470,6 +482,8 @@ def deactivate_user(ctx: RequestContext, user_id: int, *, successor_id: object,
         if successor.id == user.id:
             raise Invalid("successor_id: the successor must be someone else",
                           field="successor_id")
+        check_delegated(ctx, "manage_users", [user.department_id, successor.department_id],
+                        user.id)
         before = _audit_user(user)
         claim_version(ctx.session, User, user_id, version, "user")
         ctx.session.execute(update(User).where(User.id == user_id)
@@ -492,11 +506,12 @@ def deactivate_user(ctx: RequestContext, user_id: int, *, successor_id: object,
 def reactivate_user(ctx: RequestContext, user_id: int, *, version: object,
                     reason: str) -> dict[str, Any]:
     """Active again, with no roles: what they may do is assigned anew."""
-    ctx.require("manage_users")
+    require_admin_or_delegate(ctx, "manage_users")
     why = clean_reason(reason)
     require_version(version)
     with atomic(ctx):
         user = _user(ctx.session, user_id)
+        check_delegated(ctx, "manage_users", [user.department_id], user.id)
         if user.active:
             raise Conflict(f"{user.username} is active", {"active": True})
         before = _audit_user(user)
