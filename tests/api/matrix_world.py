@@ -56,6 +56,10 @@ from vouch.records.models import RECORD_MODELS
 
 MATRIX_USERS = ("wangfang", "lilei", "hanmeimei", "zhaomin", "chenjing", "sunli", "nobody")
 NO_ROLE_USER = "nobody"  # created by build_matrix: active, in HQ, holding no role
+# created by build_matrix as a sales rep in East 1; the test deactivates it after signing
+# it in. Its records are also the ones an anonymous client tries.
+DEACTIVATED = "gone"
+RECORD_OWNERS = (*MATRIX_USERS, DEACTIVATED)
 POSITIONS = ("own", "in_scope", "out_of_scope", "shared_read", "shared_read_write",
              "restricted")
 # Record kinds: "static" records serve every read-only case; each mutating route family
@@ -205,12 +209,17 @@ def build_matrix(engine: Engine, now: datetime, password: str) -> Matrix:
         nobody = om.User(username=NO_ROLE_USER, display_name="No Role", department_id=1,
                          email="nobody@huadong-trading.cn", active=True,
                          password_hash=hash_password(password), created_at=now)
-        s.add(nobody)
+        rep_role = s.scalars(select(am.Role).where(am.Role.key == "sales_rep")).one()
+        gone = om.User(username=DEACTIVATED, display_name="Gone", department_id=3,
+                       active=True, password_hash=nobody.password_hash, created_at=now)
+        s.add_all([nobody, gone])
         s.flush()
+        s.add(am.RoleAssignment(user_id=gone.id, role_id=rep_role.id, granted_at=now,
+                                reason="authorization matrix fixture"))
         rebuild_reporting_closure(s)
         by_id = {u.id: u for u in s.scalars(select(om.User))}
         users = {u.username: u for u in by_id.values()}
-        matrix = Matrix({name: users[name].id for name in (*MATRIX_USERS, OUTSIDER)})
+        matrix = Matrix({name: users[name].id for name in (*RECORD_OWNERS, OUTSIDER)})
 
         for obj in OBJECT_NAMES:
             odef = OBJECT_MAP[obj]
@@ -225,7 +234,7 @@ def build_matrix(engine: Engine, now: datetime, password: str) -> Matrix:
             matrix.restriction_rules[obj] = rule.id
 
         pending: list[tuple[tuple[str, str, str, str], Any]] = []
-        for username in MATRIX_USERS:
+        for username in RECORD_OWNERS:
             owners = _owners(username, users, by_id)
             for obj in OBJECT_NAMES:
                 odef = OBJECT_MAP[obj]

@@ -1,0 +1,990 @@
+"""The authorization matrix: every route of the app × the demo roles × record positions.
+
+The route table is read from the app itself (`iter_route_contexts(app.routes)`), so a new
+route cannot slip in untested: `test_every_route_is_covered` fails naming any route that
+no rule below covers, and `test_no_rule_without_a_route` fails on rules for routes that no
+longer exist.
+
+Rules:
+- record routes: one family rule per route shape (list, create, export, import, view,
+  edit, delete, transfer, shares, share, unshare), instantiated for each of the nine
+  objects. Each (route, user) test walks the record positions (own, in_scope,
+  out_of_scope, shared_read, shared_read_write, restricted; see `matrix_world`), each
+  mutating case on a record of its own. Expected outcomes come from the reference model
+  (`tests.reference.model`, no code shared with the engine), mapped to HTTP as
+  PERMISSIONS.md and docs/design-notes.md say: identity → 401, function → 403, record or
+  restriction → 404, viewable but outside the action's scope → 403, allowed → 2xx. Lists
+  and exports must return exactly the reference's allowed ids among the fixture records.
+- administration, auth, audit and catalog routes: an explicit table of what each route
+  needs (public, signed in, one of some system permissions, or nobody — someone else's
+  session or token), with a call per route that acts on a throwaway target of its own.
+  Who holds which permission is read from the reference World, not from the engine.
+
+Users: the six demo roles (wangfang sys_admin, lilei sales_manager, hanmeimei sales_rep,
+zhaomin finance, chenjing support, sunli auditor), `nobody` (no role), `gone` (a sales
+rep whose account was deactivated after signing in) and an anonymous client.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy import Engine, select, update
+
+from tests.api.conftest import API, Clock, TestClient
+from tests.api.matrix_world import (
+    DEACTIVATED,
+    EXTRA_REQUIRED,
+    MATRIX_USERS,
+    MUTATIONS,
+    OUTSIDER,
+    POSITIONS,
+    Matrix,
+    build_matrix,
+    title_of,
+    world_from_db,
+)
+from tests.conftest import DEMO_PASSWORD
+from tests.reference import model as ref
+from tests.reference.world import World
+from vouch.access import models as am
+from vouch.access.service import bump_policy_version, clear_caches
+from vouch.audit.service import Origin
+from vouch.auth import service as auth
+from vouch.catalog import OBJECT_MAP, OBJECT_NAMES, OBJECTS
+from vouch.config import Settings
+from vouch.db import make_engine, system_session
+from vouch.org import models as om
+from vouch.org.closure import rebuild_department_closure, rebuild_reporting_closure
+from vouch.records.models import RECORD_MODELS
+
+ANONYMOUS = "anonymous"
+ALL_USERS = (*MATRIX_USERS, DEACTIVATED, ANONYMOUS)
+CONFIG_READERS = ("manage_roles", "view_audit")
+USER_READERS = ("manage_users", "view_audit")
+
+
+# ---------------------------------------------------------------------------------------
+# The route table
+
+
+def routes_of(app: FastAPI) -> list[tuple[str, str]]:
+    """(method, path template below /api/v1) for every API route of the app."""
+    found: set[tuple[str, str]] = set()
+    for rc in iter_route_contexts(app.routes):
+        if not isinstance(rc.original_route, APIRoute) or not rc.path:
+            continue
+        if not rc.path.startswith(API):
+            continue
+        for method in rc.methods or ():
+            if method != "HEAD":
+                found.add((method, rc.path[len(API):]))
+    return sorted(found, key=lambda r: (r[1], r[0]))
+
+
+def shape(path: str) -> str:
+    """A path template with its parameter names erased: /customers/{record_id} →
+    /customers/{}."""
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+def matches(template: str, path: str) -> bool:
+    """Whether a concrete path fills a template (each {param} one path segment)."""
+    pattern = re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(template))
+    return re.fullmatch(pattern, path) is not None
+
+
+def _route_table() -> list[tuple[str, str]]:
+    from vouch.app import create_app
+
+    return routes_of(create_app(make_engine("sqlite://"), Settings()))
+
+
+ROUTES = _route_table()
+
+# Record routes: family → (method, path shape after /{plural}), and the action whose
+# decision the family follows.
+RECORD_FAMILIES = {
+    "list": ("GET", ""), "create": ("POST", ""), "export": ("GET", "/export"),
+    "import": ("POST", "/import"), "view": ("GET", "/{}"), "edit": ("PATCH", "/{}"),
+    "delete": ("DELETE", "/{}"), "transfer": ("POST", "/{}/transfer"),
+    "shares": ("GET", "/{}/shares"), "share": ("POST", "/{}/shares"),
+    "unshare": ("DELETE", "/{}/shares/{}"),
+}
+FAMILY_ACTION = {"view": "view", "shares": "view", "edit": "edit", "delete": "delete",
+                 "transfer": "transfer", "share": "share", "unshare": "share"}
+FAMILY_OK = {"view": 200, "shares": 200, "edit": 200, "delete": 204, "transfer": 200,
+             "share": 201, "unshare": 204}
+RECORD_RULES: dict[tuple[str, str], tuple[str, str]] = {
+    (method, f"/{o.plural}{suffix}"): (o.name, family)
+    for o in OBJECTS for family, (method, suffix) in RECORD_FAMILIES.items()
+}
+
+
+# ---------------------------------------------------------------------------------------
+# The environment: app, matrix records, reference world, throwaway targets
+
+
+class Env:
+    def __init__(self, engine: Engine, app: FastAPI, clock: Clock, matrix: Matrix) -> None:
+        self.engine, self.app, self.clock, self.matrix = engine, app, clock, matrix
+        self.world: World = World(clock.now, (), ())  # set by the fixture once loaded
+        self.clients: dict[str, TestClient] = {}
+        self.counter = itertools.count(1)
+        self.settings = Settings()
+        self.key_of = {rid_obj: key for key, rid in matrix.records.items()
+                       for rid_obj in [(rid, key[2])]}
+
+    @property
+    def now(self) -> Any:
+        return self.clock.now
+
+    def client(self, username: str) -> TestClient:
+        """One client per user for the module, kept open (one event loop for all its
+        requests), with a bearer token minted by the auth service (signing in through
+        the API costs an argon2 verification; the auth routes themselves are checked
+        below)."""
+        if username not in self.clients:
+            client = TestClient(self.app, raise_server_exceptions=False)
+            client.__enter__()
+            if username != ANONYMOUS:
+                client.headers["Authorization"] = f"Bearer {self.new_session(username)[1]}"
+            self.clients[username] = client
+        return self.clients[username]
+
+    def uid(self, username: str) -> int:
+        return self.matrix.users[username]
+
+    def perms(self, username: str) -> set[str]:
+        """System permissions per the reference World (active roles' permissions)."""
+        uid = self.uid(username)
+        out: set[str] = set()
+        for role_id in ref.active_role_ids(self.world, uid, self.world.now):
+            role = self.world.role(role_id)
+            assert role is not None
+            out |= set(role.permissions)
+        return out
+
+    def signed_in(self, username: str) -> bool:
+        return username not in (ANONYMOUS, DEACTIVATED)
+
+    # --- throwaway targets (created in the database, one per case) ---------------------
+
+    def name(self, what: str) -> str:
+        return f"mx-{what}-{next(self.counter)}"
+
+    def new_user(self, active: bool = True) -> tuple[int, int]:
+        with system_session(self.engine, "matrix throwaway user") as s:
+            u = om.User(username=self.name("user"), display_name="Throwaway", department_id=1,
+                        active=active, created_at=self.now,
+                        deactivated_at=None if active else self.now - timedelta(days=1))
+            s.add(u)
+            s.flush()
+            rebuild_reporting_closure(s)
+            bump_policy_version(s)
+            s.commit()
+            return u.id, u.version
+
+    def new_role(self) -> tuple[int, int]:
+        with system_session(self.engine, "matrix throwaway role") as s:
+            r = am.Role(key=self.name("role").replace("-", "_"), name="Throwaway role", created_at=self.now)
+            s.add(r)
+            s.commit()
+            return r.id, r.version
+
+    def new_department(self) -> tuple[int, int]:
+        with system_session(self.engine, "matrix throwaway department") as s:
+            d = om.Department(name=self.name("dept"), parent_id=1)
+            s.add(d)
+            s.flush()
+            rebuild_department_closure(s)
+            bump_policy_version(s)
+            s.commit()
+            return d.id, d.version
+
+    def new_assignment(self) -> int:
+        user_id, _ = self.new_user()
+        role_id, _ = self.new_role()
+        with system_session(self.engine, "matrix throwaway assignment") as s:
+            a = am.RoleAssignment(user_id=user_id, role_id=role_id, granted_at=self.now,
+                                  reason="matrix")
+            s.add(a)
+            bump_policy_version(s)
+            s.commit()
+            return a.id
+
+    def new_rule(self, kind: str) -> tuple[int, int]:
+        model = am.SharingRule if kind == "sharing" else am.RestrictionRule
+        extra = {"access": "read"} if kind == "sharing" else {}
+        with system_session(self.engine, "matrix throwaway rule") as s:
+            r = model(name=self.name(kind), object="task",
+                      condition={"field": "title", "op": "eq", "value": "no such task"},
+                      principals=[{"kind": "user", "id": self.uid(OUTSIDER)}], active=False,
+                      **extra)
+            s.add(r)
+            s.commit()
+            return r.id, r.version
+
+    def new_share(self) -> int:
+        with system_session(self.engine, "matrix throwaway share") as s:
+            sh = am.Share(object="task", record_id=1, principal_kind="user",
+                          principal_id=self.uid(OUTSIDER), access="read", created_at=self.now)
+            s.add(sh)
+            bump_policy_version(s)
+            s.commit()
+            return sh.id
+
+    def new_session(self, username: str) -> tuple[int, str]:
+        with system_session(self.engine, "matrix throwaway session") as s:
+            user = s.get(om.User, self.uid(username))
+            assert user is not None
+            issued = auth.open_session(s, user, "bearer", Origin(user.id, "127.0.0.1", "matrix",
+                                                                 None), self.now, self.settings)
+            return issued.session.id, issued.secret
+
+    def new_token(self, username: str) -> int:
+        with system_session(self.engine, "matrix throwaway token") as s:
+            _secret, row = auth.create_token(s, self.uid(username), self.name("token"), None,
+                                             self.now, self.settings,
+                                             Origin(self.uid(username), None, None, None))
+            s.commit()
+            return row.id
+
+
+@pytest.fixture(scope="module")
+def env(api_engine: Engine, app: FastAPI, clock: Clock) -> Iterator[Env]:
+    matrix = build_matrix(api_engine, clock.now, DEMO_PASSWORD)
+    e = Env(api_engine, app, clock, matrix)
+    e.client(DEACTIVATED)  # signed in while active; deactivated below, the token kept
+    with system_session(api_engine, "matrix: deactivate") as s:
+        s.execute(update(om.User).where(om.User.id == matrix.users[DEACTIVATED])
+                  .values(active=False, deactivated_at=clock.now))
+        bump_policy_version(s)
+        s.commit()
+    clear_caches()
+    e.world = world_from_db(api_engine, clock.now, {o: matrix.ids(o) for o in OBJECT_NAMES})
+    yield e
+    for client in e.clients.values():
+        client.__exit__(None, None, None)
+
+
+# ---------------------------------------------------------------------------------------
+# Expectations from the reference
+
+
+def record_expectation(env: Env, username: str, action: str, obj: str, rid: int) -> int | None:
+    """None when the reference allows; otherwise the HTTP status PERMISSIONS.md gives."""
+    if username == ANONYMOUS:
+        return 401
+    allowed, layer = ref.can(env.world, env.uid(username), action, obj, rid, env.now)
+    if allowed:
+        return None
+    if layer == "identity":
+        return 401
+    if layer == "function":
+        return 403
+    if action == "view":
+        return 404
+    viewable, _ = ref.can(env.world, env.uid(username), "view", obj, rid, env.now)
+    return 403 if viewable else 404
+
+
+def function_expectation(env: Env, username: str, obj: str, *actions: str) -> int | None:
+    if username == ANONYMOUS:
+        return 401
+    uid = env.uid(username)
+    user = env.world.user(uid)
+    assert user is not None
+    if not user.active:
+        return 401
+    if all(ref.function_allows(env.world, uid, obj, a, env.now) for a in actions):
+        return None
+    return 403
+
+
+def _body(r: Any) -> Any:
+    try:
+        return r.json()
+    except ValueError:
+        return None
+
+
+def denial_problems(r: Any, status: int, obj: str, action: str | None) -> list[str]:
+    """The error body of a denial: its code, and a 403 of the record layers names the
+    object and action."""
+    body = _body(r)
+    if not isinstance(body, dict) or "error" not in body:
+        return [f"no error body: {r.text[:200]}"]
+    err = body["error"]
+    problems = []
+    code = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}[status]
+    if err.get("code") != code:
+        problems.append(f"error code {err.get('code')!r}, expected {code!r}")
+    if status == 403 and action is not None:
+        details = err.get("details") or {}
+        if details.get("action") != action or details.get("object") != obj:
+            problems.append(f"403 names {details.get('object')}/{details.get('action')}, "
+                            f"expected {obj}/{action}")
+    return problems
+
+
+def item_problems(env: Env, username: str, obj: str, item: dict[str, Any]) -> list[str]:
+    """A record as shown: `_editable` and which fields are present follow the reference
+    (hidden fields absent, every other field present)."""
+    uid, rid = env.uid(username), item["id"]
+    problems = []
+    editable, _ = ref.can(env.world, uid, "edit", obj, rid, env.now)
+    if item.get("_editable") is not editable:
+        problems.append(f"{obj} {rid}: _editable={item.get('_editable')}, reference {editable}")
+    levels = ref.record_field_levels(env.world, uid, obj, rid, env.now)
+    for name, level in levels.items():
+        if (level == "hidden") == (name in item):
+            problems.append(f"{obj} {rid}: field {name} is {level} in the reference but "
+                            f"{'present' if name in item else 'absent'}")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------
+# Record routes
+
+
+@dataclass
+class Case:
+    """One checked request (for the size report) and what went wrong with it."""
+
+    label: str
+    problems: list[str]
+
+
+def _positions_of(username: str) -> str:
+    """Whose positions a user acts on: their own; the anonymous client tries the
+    deactivated user's (both must get 401 and change nothing)."""
+    return DEACTIVATED if username == ANONYMOUS else username
+
+
+def _title_field(obj: str) -> str:
+    return OBJECT_MAP[obj].title_field
+
+
+def _csv_ids(text: str) -> tuple[list[str], set[int]]:
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    rows = list(reader)
+    if not rows:
+        return [], set()
+    header = rows[0]
+    at = header.index("id")
+    return header, {int(row[at]) for row in rows[1:] if row}
+
+
+def _id_set_case(env: Env, username: str, obj: str, family: str) -> Case:
+    """list / export: exactly the reference's allowed ids among the static records."""
+    action = "view" if family == "list" else "export"
+    static = sorted(env.matrix.ids(obj, "static"))
+    params = {"id__in": ",".join(map(str, static))}
+    client = env.client(username)
+    plural = OBJECT_MAP[obj].plural
+    if family == "list":
+        r = client.get(f"{API}/{plural}", params=params | {"limit": "500"})
+    else:
+        r = client.get(f"{API}/{plural}/export", params=params | {"format": "csv"})
+    label = f"{family} {obj} as {username}"
+    expected = function_expectation(env, username, obj, action)
+    if expected is not None:
+        if r.status_code != expected:
+            return Case(label, [f"{label}: {r.status_code}, expected {expected}: "
+                                f"{r.text[:200]}"])
+        return Case(label, [f"{label}: {p}" for p in
+                            denial_problems(r, expected, obj, action if expected == 403
+                                            else None)])
+    if r.status_code != 200:
+        return Case(label, [f"{label}: {r.status_code}, expected 200: {r.text[:200]}"])
+    want = {rid for rid in static
+            if ref.can(env.world, env.uid(username), action, obj, rid, env.now)[0]}
+    problems = []
+    if family == "list":
+        body = r.json()
+        got = {item["id"] for item in body["items"]}
+        if body.get("next_cursor") is not None:
+            problems.append("one page expected (limit 500)")
+        for item in body["items"]:
+            problems += item_problems(env, username, obj, item)
+    else:
+        header, got = _csv_ids(r.text)
+        for f in OBJECT_MAP[obj].fields:
+            hidden = ref.user_field_level(env.world, env.uid(username), obj, f.name,
+                                          env.now) == "hidden"
+            if hidden == (f.name in header):
+                problems.append(f"export column {f.name}: hidden={hidden} in the reference"
+                                f" but {'present' if f.name in header else 'absent'}")
+    if got != want:
+        name = {rid: pos for (k, _u, o, pos), rid in env.matrix.records.items()
+                if k == "static" and o == obj}
+        extra = sorted(name.get(i, str(i)) for i in got - want)
+        missing = sorted(name.get(i, str(i)) for i in want - got)
+        problems.append(f"ids differ from the reference: extra {extra}, missing {missing}")
+    return Case(label, [f"{label}: {p}" for p in problems])
+
+
+def _create_case(env: Env, username: str, obj: str) -> Case:
+    label = f"create {obj} as {username}"
+    body = {_title_field(obj): env.name(f"created-{username}")[:60], **EXTRA_REQUIRED.get(obj, {})}
+    r = env.client(username).post(f"{API}/{OBJECT_MAP[obj].plural}", json=body)
+    expected = function_expectation(env, username, obj, "create")
+    if expected is not None:
+        if r.status_code != expected:
+            return Case(label, [f"{label}: {r.status_code}, expected {expected}: "
+                                f"{r.text[:200]}"])
+        return Case(label, [f"{label}: {p}" for p in denial_problems(
+            r, expected, obj, "create" if expected == 403 else None)])
+    if r.status_code != 201:
+        return Case(label, [f"{label}: {r.status_code}, expected 201: {r.text[:200]}"])
+    if r.json().get("owner_id") != env.uid(username):
+        return Case(label, [f"{label}: owner {r.json().get('owner_id')}, expected the creator"])
+    return Case(label, [])
+
+
+def _import_case(env: Env, username: str, obj: str) -> Case:
+    label = f"import {obj} (dry run) as {username}"
+    title = _title_field(obj)
+    columns = [title, *EXTRA_REQUIRED.get(obj, {})]
+    values = [env.name("imported")[:60], *EXTRA_REQUIRED.get(obj, {}).values()]
+    text = ",".join(columns) + "\n" + ",".join(values) + "\n"
+    r = env.client(username).post(f"{API}/{OBJECT_MAP[obj].plural}/import",
+                                  files={"file": ("rows.csv", text.encode(), "text/csv")})
+    # the import gate needs both import and create
+    expected = function_expectation(env, username, obj, "import", "create")
+    if expected is not None:
+        if r.status_code != expected:
+            return Case(label, [f"{label}: {r.status_code}, expected {expected}: "
+                                f"{r.text[:200]}"])
+        problems = denial_problems(r, expected, obj, None)
+        return Case(label, [f"{label}: {p}" for p in problems])
+    if r.status_code != 200 or r.json().get("valid") != 1:
+        return Case(label, [f"{label}: {r.status_code}, expected 200 with one valid row: "
+                            f"{r.text[:300]}"])
+    return Case(label, [])
+
+
+def _record_request(env: Env, client: TestClient, family: str, obj: str, rid: int) -> Any:
+    base = f"{API}/{OBJECT_MAP[obj].plural}/{rid}"
+    outsider = env.uid(OUTSIDER)
+    if family == "view":
+        return client.get(base)
+    if family == "shares":
+        return client.get(f"{base}/shares")
+    if family == "edit":
+        title = _title_field(obj)
+        # the record's own title with a suffix (a restricted title keeps its mark)
+        key = env.key_of[(rid, obj)]
+        return client.patch(base, json={"version": 1,
+                                        title: f"{title_of(*key[:2], obj, key[3])} (edited)"})
+    if family == "delete":
+        return client.delete(base)
+    if family == "transfer":
+        return client.post(f"{base}/transfer", json={"owner_id": outsider})
+    if family == "share":
+        return client.post(f"{base}/shares", json={"principal_kind": "user",
+                                                   "principal_id": outsider,
+                                                   "access": "read"})
+    if family == "unshare":
+        return client.delete(f"{base}/shares/{env.matrix.removable_share[(obj, rid)]}")
+    raise AssertionError(family)
+
+
+def _unchanged_problems(env: Env, family: str, obj: str, denied: list[int]) -> list[str]:
+    """A refused mutation wrote nothing: the record is there, at version 1, with its
+    owner; shares are as they were."""
+    if not denied:
+        return []
+    model = RECORD_MODELS[obj]
+    problems = []
+    with system_session(env.engine, "matrix: check nothing was written") as s:
+        rows = {r.id: r for r in s.scalars(select(model).where(model.id.in_(denied)))}
+        shares = {(sh.record_id, sh.id) for sh in s.scalars(
+            select(am.Share).where(am.Share.object == obj, am.Share.record_id.in_(denied)))}
+    for rid in denied:
+        row = rows.get(rid)
+        if row is None:
+            problems.append(f"{obj} {rid} was deleted by a refused {family}")
+            continue
+        before = env.world.record(obj, rid)
+        assert before is not None
+        if row.version != 1 or row.owner_id != before.owner_id:
+            problems.append(f"{obj} {rid} changed by a refused {family}")
+        if family == "unshare" and (rid, env.matrix.removable_share[(obj, rid)]) not in shares:
+            problems.append(f"{obj} {rid}: a refused unshare removed the share")
+        if family == "share" and len([1 for r, _ in shares if r == rid]) > 2:
+            problems.append(f"{obj} {rid}: a refused share added a share")
+    return problems
+
+
+def _position_cases(env: Env, username: str, obj: str, family: str) -> list[Case]:
+    action = FAMILY_ACTION[family]
+    kind = "static" if family in ("view", "shares") else family
+    owner = _positions_of(username)
+    client = env.client(username)
+    cases, denied = [], []
+    for position in POSITIONS:
+        rid = env.matrix.record(kind, owner, obj, position)
+        label = f"{family} {obj} {position} (id {rid}) as {username}"
+        r = _record_request(env, client, family, obj, rid)
+        expected = record_expectation(env, username, action, obj, rid)
+        problems = []
+        if expected is None:
+            if r.status_code != FAMILY_OK[family]:
+                problems.append(f"{r.status_code}, expected {FAMILY_OK[family]}: "
+                                f"{r.text[:200]}")
+            elif family == "view":
+                problems += item_problems(env, username, obj, r.json())
+        else:
+            if kind != "static":
+                denied.append(rid)
+            if r.status_code != expected:
+                problems.append(f"{r.status_code}, expected {expected}: {r.text[:200]}")
+            else:
+                problems += denial_problems(r, expected, obj,
+                                            action if expected == 403 else None)
+        cases.append(Case(label, [f"{label}: {p}" for p in problems]))
+    if kind in MUTATIONS:
+        extra = _unchanged_problems(env, family, obj, denied)
+        if extra:
+            cases.append(Case(f"{family} {obj} as {username}: nothing written", extra))
+    return cases
+
+
+def record_cases(env: Env, username: str, obj: str, family: str) -> list[Case]:
+    if family in ("list", "export"):
+        return [_id_set_case(env, username, obj, family)]
+    if family == "create":
+        return [_create_case(env, username, obj)]
+    if family == "import":
+        return [_import_case(env, username, obj)]
+    return _position_cases(env, username, obj, family)
+
+
+RECORD_ROUTES = [r for r in ROUTES if (r[0], shape(r[1])) in RECORD_RULES]
+
+
+@pytest.mark.parametrize("username", ALL_USERS)
+@pytest.mark.parametrize("route", RECORD_ROUTES, ids=lambda r: f"{r[0]} {r[1]}")
+def test_record_route(env: Env, route: tuple[str, str], username: str) -> None:
+    obj, family = RECORD_RULES[(route[0], shape(route[1]))]
+    cases = record_cases(env, username, obj, family)
+    CASE_COUNT[route] = CASE_COUNT.get(route, 0) + len(cases)
+    problems = [p for c in cases for p in c.problems]
+    assert not problems, "\n".join(problems)
+
+
+CASE_COUNT: dict[tuple[str, str], int] = {}
+
+
+# ---------------------------------------------------------------------------------------
+# Administration, auth, audit and catalog routes
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str  # below /api/v1, concrete
+    json: Any = None
+    params: dict[str, Any] | None = None
+    headers: dict[str, str] | None = None
+
+
+# "public" (no credentials needed), "signed_in" (any active user), "nobody" (someone
+# else's session or token: the answer is `denied`, 404), or system permissions (any of).
+Need = str | tuple[str, ...]
+Check = Callable[["Env", str, Any], list[str]]
+
+
+@dataclass(frozen=True)
+class Variant:
+    label: str
+    need: Need
+    ok: int
+    call: Callable[[Env, str], Call]
+    denied: int = 403
+    check: Check | None = None
+
+
+SYSTEM_RULES: dict[tuple[str, str], list[Variant]] = {}
+
+
+def rule(method: str, path: str, *variants: Variant) -> None:
+    key = (method, shape(path))
+    assert key not in SYSTEM_RULES, f"two rules for {key}"
+    SYSTEM_RULES[key] = list(variants)
+
+
+def only(need: Need, ok: int, call: Callable[[Env, str], Call],
+         check: Check | None = None) -> Variant:
+    return Variant("", need, ok, call, check=check)
+
+
+def me(username: str) -> str:
+    """The user a call is about: oneself, or (for the anonymous client) the outsider."""
+    return OUTSIDER if username == ANONYMOUS else username
+
+
+def why(env: Env) -> str:
+    return "authorization matrix"
+
+
+# --- checks on allowed answers ----------------------------------------------------------
+
+
+def check_me(env: Env, username: str, body: Any) -> list[str]:
+    want = sorted(env.perms(username))
+    if body.get("username") != username or sorted(body.get("permissions", [])) != want:
+        return [f"/me says {body.get('username')} with {body.get('permissions')}, "
+                f"the reference {username} with {want}"]
+    return []
+
+
+def check_catalog(env: Env, username: str, body: Any) -> list[str]:
+    """Allowed actions per object are the function layer; a field's level is the user's
+    level, capped at read where no record can be editable (no edit function)."""
+    uid, problems = env.uid(username), []
+    for o in body["objects"]:
+        want = [a for a in (*ref.RECORD_ACTIONS, *ref.OBJECT_ACTIONS)
+                if ref.function_allows(env.world, uid, o["name"], a, env.now)]
+        if sorted(o["actions"]) != sorted(want):
+            problems.append(f"catalog {o['name']} actions {o['actions']}, reference {want}")
+        for f in o["fields"]:
+            level = ref.user_field_level(env.world, uid, o["name"], f["name"], env.now)
+            if "edit" not in want:
+                level = ref.lower(level, "read")
+            if f["level"] != level:
+                problems.append(f"catalog {o['name']}.{f['name']} is {f['level']}, "
+                                f"reference {level}")
+    return problems
+
+
+def check_user_view(env: Env, username: str, body: Any) -> list[str]:
+    """Administrators' view (e-mail and the rest) only with manage_users or view_audit."""
+    items = body["items"] if "items" in body else [body]
+    full = bool(env.perms(username) & set(USER_READERS))
+    wrong = [u["id"] for u in items if ("email" in u) != full]
+    return [f"users {wrong}: full view should be {full}"] if wrong else []
+
+
+def check_role_view(env: Env, username: str, body: Any) -> list[str]:
+    full = bool(env.perms(username) & set(CONFIG_READERS))
+    wrong = [r.get("key") for r in body["items"] if ("grants" in r) != full]
+    return [f"roles {wrong}: grants shown should be {full}"] if wrong else []
+
+
+def check_explain_create(env: Env, username: str, body: Any) -> list[str]:
+    allowed = ref.function_allows(env.world, env.uid(username), "customer", "create", env.now)
+    if body.get("allowed") is not allowed:
+        return [f"explain create customer: {body.get('allowed')}, reference {allowed}"]
+    return []
+
+
+def check_explain_permission(env: Env, username: str, body: Any) -> list[str]:
+    allowed = "manage_users" in env.perms(username)
+    if body.get("allowed") is not allowed:
+        return [f"explain manage_users: {body.get('allowed')}, reference {allowed}"]
+    return []
+
+
+# --- auth --------------------------------------------------------------------------------
+
+
+def _credentials(env: Env, username: str) -> dict[str, str]:
+    return {"username": "no-such-user" if username == ANONYMOUS else username,
+            "password": DEMO_PASSWORD}
+
+
+def _fresh_bearer(env: Env, username: str) -> dict[str, str] | None:
+    """A session of its own for a call that ends it (signed-in users only; the others
+    send what their client has)."""
+    if not env.signed_in(username):
+        return None
+    return {"Authorization": f"Bearer {env.new_session(username)[1]}"}
+
+
+rule("POST", "/auth/token", only("public", 200, lambda e, u: Call(
+    "POST", "/auth/token", json=_credentials(e, u))))
+rule("POST", "/auth/login", only("public", 200, lambda e, u: Call(
+    "POST", "/auth/login", json=_credentials(e, u))))
+rule("POST", "/auth/logout", only("signed_in", 204, lambda e, u: Call(
+    "POST", "/auth/logout", headers=_fresh_bearer(e, u))))
+rule("GET", "/me", only("signed_in", 200, lambda e, u: Call("GET", "/me"), check_me))
+rule("GET", "/me/sessions", only("signed_in", 200, lambda e, u: Call("GET", "/me/sessions")))
+rule("DELETE", "/me/sessions/{}",
+     Variant("own session", "signed_in", 204, lambda e, u: Call(
+         "DELETE", f"/me/sessions/{e.new_session(me(u))[0]}")),
+     Variant("someone else's session", "nobody", 204, lambda e, u: Call(
+         "DELETE", f"/me/sessions/{e.new_session(OUTSIDER)[0]}"), denied=404))
+rule("GET", "/sessions", only(("manage_users",), 200, lambda e, u: Call("GET", "/sessions")))
+rule("DELETE", "/sessions/{}", only(("manage_users",), 204, lambda e, u: Call(
+    "DELETE", f"/sessions/{e.new_session(OUTSIDER)[0]}")))
+rule("GET", "/me/tokens", only("signed_in", 200, lambda e, u: Call("GET", "/me/tokens")))
+rule("POST", "/me/tokens", only("signed_in", 201, lambda e, u: Call(
+    "POST", "/me/tokens", json={"name": e.name("token")})))
+rule("DELETE", "/me/tokens/{}",
+     Variant("own token", "signed_in", 204, lambda e, u: Call(
+         "DELETE", f"/me/tokens/{e.new_token(me(u))}")),
+     Variant("someone else's token", "nobody", 204, lambda e, u: Call(
+         "DELETE", f"/me/tokens/{e.new_token(OUTSIDER)}"), denied=404))
+
+# --- audit -------------------------------------------------------------------------------
+
+AUDIT = ("view_audit",)
+rule("GET", "/audit/events", only(AUDIT, 200, lambda e, u: Call("GET", "/audit/events")))
+rule("GET", "/audit/events/{}", only(AUDIT, 200, lambda e, u: Call("GET", "/audit/events/1")))
+rule("GET", "/audit/export", only(AUDIT, 200, lambda e, u: Call("GET", "/audit/export")))
+rule("GET", "/audit/verify", only(AUDIT, 200, lambda e, u: Call("GET", "/audit/verify")))
+
+# --- roles, assignments, rules, shares ------------------------------------------------------
+
+ROLES = ("manage_roles",)
+rule("GET", "/roles", only("signed_in", 200, lambda e, u: Call("GET", "/roles"),
+                           check_role_view))
+rule("GET", "/roles/{}", only(CONFIG_READERS, 200, lambda e, u: Call("GET", "/roles/1")))
+rule("POST", "/roles", only(ROLES, 201, lambda e, u: Call(
+    "POST", "/roles", json={"key": e.name("role").replace("-", "_"), "name": "Matrix role",
+                            "reason": why(e)})))
+
+
+def _patch_role(e: Env, u: str) -> Call:
+    rid, version = e.new_role()
+    return Call("PATCH", f"/roles/{rid}", json={"description": "changed", "version": version,
+                                               "reason": why(e)})
+
+
+def _delete_role(e: Env, u: str) -> Call:
+    rid, version = e.new_role()
+    return Call("DELETE", f"/roles/{rid}", params={"version": version, "reason": why(e)})
+
+
+rule("PATCH", "/roles/{}", only(ROLES, 200, _patch_role))
+rule("DELETE", "/roles/{}", only(ROLES, 204, _delete_role))
+rule("GET", "/assignments", only(CONFIG_READERS, 200, lambda e, u: Call("GET", "/assignments")))
+rule("GET", "/assignments/{}", only(CONFIG_READERS, 200, lambda e, u: Call(
+    "GET", "/assignments/1")))
+
+
+def _new_assignment(e: Env, u: str) -> Call:
+    user_id, _ = e.new_user()
+    role_id, _ = e.new_role()
+    return Call("POST", "/assignments", json={"user_id": user_id, "role_id": role_id,
+                                              "reason": why(e)})
+
+
+rule("POST", "/assignments", only(ROLES, 201, _new_assignment))
+rule("PATCH", "/assignments/{}", only(ROLES, 200, lambda e, u: Call(
+    "PATCH", f"/assignments/{e.new_assignment()}",
+    json={"expires_at": (e.now + timedelta(days=30)).isoformat(), "reason": why(e)})))
+rule("DELETE", "/assignments/{}", only(ROLES, 204, lambda e, u: Call(
+    "DELETE", f"/assignments/{e.new_assignment()}", params={"reason": why(e)})))
+
+
+def _rule_routes(kind: str, base: str) -> None:
+    def create(e: Env, u: str) -> Call:
+        body = {"name": e.name(kind), "object": "task",
+                "condition": {"field": "title", "op": "eq", "value": "no such task"},
+                "principals": [{"kind": "user", "id": e.uid(OUTSIDER)}], "active": False,
+                "reason": why(e)}
+        if kind == "sharing":
+            body["access"] = "read"
+        return Call("POST", base, json=body)
+
+    def patch(e: Env, u: str) -> Call:
+        rid, version = e.new_rule(kind)
+        return Call("PATCH", f"{base}/{rid}", json={"description": "changed",
+                                                   "version": version, "reason": why(e)})
+
+    def delete(e: Env, u: str) -> Call:
+        rid, version = e.new_rule(kind)
+        return Call("DELETE", f"{base}/{rid}", params={"version": version, "reason": why(e)})
+
+    rule("GET", base, only(CONFIG_READERS, 200, lambda e, u: Call("GET", base)))
+    rule("GET", f"{base}/{{}}", only(CONFIG_READERS, 200, lambda e, u: Call(
+        "GET", f"{base}/{e.new_rule(kind)[0]}")))
+    rule("POST", base, only(ROLES, 201, create))
+    rule("PATCH", f"{base}/{{}}", only(ROLES, 200, patch))
+    rule("DELETE", f"{base}/{{}}", only(ROLES, 204, delete))
+
+
+_rule_routes("sharing", "/sharing-rules")
+_rule_routes("restriction", "/restriction-rules")
+rule("GET", "/shares", only(CONFIG_READERS, 200, lambda e, u: Call("GET", "/shares")))
+rule("DELETE", "/shares/{}", only(ROLES, 204, lambda e, u: Call(
+    "DELETE", f"/shares/{e.new_share()}", params={"reason": why(e)})))
+
+# --- explanations --------------------------------------------------------------------------
+
+rule("GET", "/access/explain",
+     Variant("own object action", "signed_in", 200, lambda e, u: Call(
+         "GET", "/access/explain", params={"action": "create", "object": "customer"}),
+         check=check_explain_create),
+     Variant("own system permission", "signed_in", 200, lambda e, u: Call(
+         "GET", "/access/explain", params={"action": "manage_users"}),
+         check=check_explain_permission),
+     Variant("another user's", CONFIG_READERS, 200, lambda e, u: Call(
+         "GET", "/access/explain", params={"action": "view", "object": "customer",
+                                           "user": OUTSIDER})))
+rule("GET", "/access/matrix",
+     Variant("own", "signed_in", 200, lambda e, u: Call("GET", "/access/matrix")),
+     Variant("another user's", CONFIG_READERS, 200, lambda e, u: Call(
+         "GET", "/access/matrix", params={"user": OUTSIDER})))
+rule("GET", "/me/access", only("signed_in", 200, lambda e, u: Call("GET", "/me/access")))
+
+# --- departments and users -------------------------------------------------------------------
+
+USERS = ("manage_users",)
+rule("GET", "/departments", only("signed_in", 200, lambda e, u: Call("GET", "/departments")))
+rule("GET", "/departments/{}", only("signed_in", 200, lambda e, u: Call(
+    "GET", "/departments/2")))
+rule("POST", "/departments", only(USERS, 201, lambda e, u: Call(
+    "POST", "/departments", json={"name": e.name("dept"), "parent_id": 1, "reason": why(e)})))
+
+
+def _patch_department(e: Env, u: str) -> Call:
+    did, version = e.new_department()
+    return Call("PATCH", f"/departments/{did}", json={"name": e.name("renamed"),
+                                                     "version": version, "reason": why(e)})
+
+
+def _delete_department(e: Env, u: str) -> Call:
+    did, version = e.new_department()
+    return Call("DELETE", f"/departments/{did}", params={"version": version,
+                                                        "reason": why(e)})
+
+
+rule("PATCH", "/departments/{}", only(USERS, 200, _patch_department))
+rule("DELETE", "/departments/{}", only(USERS, 204, _delete_department))
+rule("GET", "/users", only("signed_in", 200, lambda e, u: Call("GET", "/users"),
+                           check_user_view))
+rule("GET", "/users/{}", only("signed_in", 200, lambda e, u: Call(
+    "GET", f"/users/{e.uid(OUTSIDER)}"), check_user_view))
+rule("POST", "/users", only(USERS, 201, lambda e, u: Call(
+    "POST", "/users", json={"username": e.name("user"), "display_name": "Matrix user",
+                            "department_id": 1, "reason": why(e)})))
+
+
+def _user_call(path: str, active: bool = True, **body: Any) -> Callable[[Env, str], Call]:
+    def call(e: Env, u: str) -> Call:
+        uid, version = e.new_user(active=active)
+        extra = {k: (v(e) if callable(v) else v) for k, v in body.items()}
+        return Call("PATCH" if path == "" else "POST", f"/users/{uid}{path}",
+                    json={**extra, "version": version, "reason": why(e)})
+    return call
+
+
+rule("PATCH", "/users/{}", only(USERS, 200, _user_call("", display_name="Renamed")))
+rule("POST", "/users/{}/move", only(USERS, 200, _user_call(
+    "/move", department_id=7, records="stay")))
+rule("POST", "/users/{}/deactivate", only(USERS, 200, _user_call(
+    "/deactivate", successor_id=lambda e: e.uid(OUTSIDER))))
+rule("POST", "/users/{}/reactivate", only(USERS, 200, _user_call("/reactivate",
+                                                                 active=False)))
+
+# --- catalog ---------------------------------------------------------------------------------
+
+rule("GET", "/catalog", only("signed_in", 200, lambda e, u: Call("GET", "/catalog"),
+                             check_catalog))
+
+
+def system_expectation(env: Env, variant: Variant, username: str) -> int:
+    if variant.need == "public":
+        return variant.ok if env.signed_in(username) else 401
+    if not env.signed_in(username):
+        return 401
+    if variant.need == "signed_in":
+        return variant.ok
+    if variant.need == "nobody":
+        return variant.denied
+    assert isinstance(variant.need, tuple)
+    return variant.ok if env.perms(username) & set(variant.need) else variant.denied
+
+
+def system_cases(env: Env, route: tuple[str, str], username: str) -> list[Case]:
+    cases = []
+    for variant in SYSTEM_RULES[(route[0], shape(route[1]))]:
+        call = variant.call(env, username)
+        assert call.method == route[0] and matches(route[1], call.path), call
+        label = f"{call.method} {call.path} {variant.label} as {username}".replace("  ", " ")
+        expected = system_expectation(env, variant, username)
+        r = env.client(username).request(call.method, f"{API}{call.path}", json=call.json,
+                                         params=call.params, headers=call.headers)
+        problems = []
+        if r.status_code != expected:
+            problems.append(f"{r.status_code}, expected {expected}: {r.text[:300]}")
+        elif expected == variant.ok and variant.check is not None:
+            problems += variant.check(env, username, r.json())
+        elif expected != variant.ok:
+            problems += denial_problems(r, expected, "", None)
+            if expected == 403:
+                details = (_body(r) or {}).get("error", {}).get("details", {})
+                if details.get("permission") not in variant.need:
+                    problems.append(f"403 names {details.get('permission')!r}, expected one "
+                                    f"of {variant.need}")
+        cases.append(Case(label, [f"{label}: {p}" for p in problems]))
+    return cases
+
+
+SYSTEM_ROUTES = [r for r in ROUTES if (r[0], shape(r[1])) in SYSTEM_RULES]
+
+
+@pytest.mark.parametrize("username", ALL_USERS)
+@pytest.mark.parametrize("route", SYSTEM_ROUTES, ids=lambda r: f"{r[0]} {r[1]}")
+def test_system_route(env: Env, route: tuple[str, str], username: str) -> None:
+    cases = system_cases(env, route, username)
+    CASE_COUNT[route] = CASE_COUNT.get(route, 0) + len(cases)
+    problems = [p for c in cases for p in c.problems]
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------------------
+# Coverage of the route table, and the size of the matrix
+
+
+def test_every_route_is_covered() -> None:
+    """A route that no rule covers fails here, by name: add a rule (and so its
+    authorization cases) when adding a route."""
+    uncovered = [f"{m} {p}" for m, p in ROUTES
+                 if (m, shape(p)) not in RECORD_RULES and (m, shape(p)) not in SYSTEM_RULES]
+    assert not uncovered, "routes without an authorization rule:\n" + "\n".join(uncovered)
+
+
+def test_no_rule_without_a_route() -> None:
+    """A rule for a route that no longer exists is a stale expectation."""
+    present = {(m, shape(p)) for m, p in ROUTES}
+    stale = sorted(f"{m} {p}" for m, p in (*RECORD_RULES, *SYSTEM_RULES)
+                   if (m, p) not in present)
+    assert not stale, "rules for routes the app does not have:\n" + "\n".join(stale)
+
+
+def test_matrix_size(capsys: pytest.CaptureFixture[str]) -> None:
+    """The size of the matrix this module checks (printed; run after the cases, it also
+    reports how many requests they made)."""
+    record_routes, system_routes = len(RECORD_ROUTES), len(SYSTEM_ROUTES)
+    users = len(ALL_USERS)
+    positions = len(POSITIONS)
+    per_user_record = 0
+    for m, p in RECORD_ROUTES:
+        family = RECORD_RULES[(m, shape(p))][1]
+        per_user_record += 1 if family in ("list", "export", "create", "import") else positions
+    per_user_system = sum(len(SYSTEM_RULES[(m, shape(p))]) for m, p in SYSTEM_ROUTES)
+    planned = users * (per_user_record + per_user_system)
+    with capsys.disabled():
+        print(f"\nauthorization matrix: {len(ROUTES)} routes ({record_routes} record routes "
+              f"of {len(OBJECTS)} objects, {system_routes} other) × {users} users "
+              f"(6 demo roles, no role, deactivated, anonymous) × {positions} record "
+              f"positions: {users * record_routes} record (route, user) tests, "
+              f"{users * system_routes} other; {planned} checked requests planned, "
+              f"{sum(CASE_COUNT.values())} run in this session")
+    assert planned > 0 and record_routes == len(RECORD_RULES)
