@@ -197,7 +197,8 @@ class Env:
 
     def new_role(self) -> tuple[int, int]:
         with system_session(self.engine, "matrix throwaway role") as s:
-            r = am.Role(key=self.name("role").replace("-", "_"), name="Throwaway role", created_at=self.now)
+            r = am.Role(key=self.name("role").replace("-", "_"), name="Throwaway role",
+                        created_at=self.now)
             s.add(r)
             s.commit()
             return r.id, r.version
@@ -672,7 +673,7 @@ def check_catalog(env: Env, username: str, body: Any) -> list[str]:
 
 def check_user_view(env: Env, username: str, body: Any) -> list[str]:
     """Administrators' view (e-mail and the rest) only with manage_users or view_audit."""
-    items = body["items"] if "items" in body else [body]
+    items = body.get("items", [body])
     full = bool(env.perms(username) & set(USER_READERS))
     wrong = [u["id"] for u in items if ("email" in u) != full]
     return [f"users {wrong}: full view should be {full}"] if wrong else []
