@@ -148,6 +148,8 @@ def test_bad_department_input_names_the_field(as_user: Login) -> None:
         ({"name": "x", "parent_id": SALES, "head_id": 999, "reason": "r"}, "head_id"),
         ({"name": "x", "parent_id": SALES, "reason": "r", "colour": "red"}, "colour"),
         ({"name": "x", "parent_id": 2**40, "reason": "r"}, "parent_id"),
+        ({"name": "x\x00", "parent_id": SALES, "reason": "r"}, "name"),
+        ({"name": "x", "parent_id": SALES, "reason": "r\x00"}, "reason"),
     ]
     for body, field in cases:
         r = admin.post(f"{API}/departments", json=body)
@@ -192,6 +194,8 @@ def test_the_user_picker_shows_only_names_and_departments(as_user: Login) -> Non
     assert set(item) == {"id", "username", "display_name", "department", "active"}
     assert item["username"] == "zhangwei" and item["department"]["name_en"] == "East 2"
     assert "email" not in rep.get(f"{API}/users/{item['id']}").json()
+    r = rep.get(f"{API}/users", params={"q": "a\x00"})
+    assert r.status_code == 422 and error(r)["details"]["field"] == "q"
     r = rep.get(f"{API}/users", params={"active": "false"})
     assert r.status_code == 403 and error(r)["details"]["permission"] == "manage_users"
     page = rep.get(f"{API}/users", params={"limit": 3}).json()

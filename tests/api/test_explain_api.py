@@ -128,6 +128,7 @@ BAD = [
     ({"action": "manage_users", "record": 1}, "action"),
     ({"action": "view", "object": "customer", "record": 2**40}, "record"),
     ({"action": "view", "object": "customer", "user": "no_such_user"}, "user"),
+    ({"action": "view", "object": "customer", "user": "nul\x00"}, "user"),
 ]
 
 

@@ -79,8 +79,39 @@ def require_any(ctx: RequestContext, *permissions: str) -> None:
     raise exc
 
 
+def reject_nul(value: object, path: str) -> None:
+    """NUL cannot be stored or compared in PostgreSQL text: refused in every input, named
+    by its path (a rule value with NUL would break every list the rule applies to)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise Invalid(f"{path} contains a NUL character", field=path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            reject_nul(key, path)
+            reject_nul(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            reject_nul(item, f"{path}[{i}]")
+
+
+def clean_text(value: object, field: str, *, required: bool, limit: int = 100) -> str | None:
+    """A trimmed single value of text; empty is None (or 422 when required)."""
+    if value is not None and not isinstance(value, str):
+        raise Invalid(f"{field} must be text", field=field)
+    reject_nul(value, field)
+    text = value.strip() if value else None
+    if not text:
+        if required:
+            raise Invalid(f"{field} must not be empty", field=field)
+        return None
+    if len(text) > limit:
+        raise Invalid(f"{field} is longer than {limit} characters", field=field)
+    return text
+
+
 def clean_reason(reason: object) -> str:
     """Every change says why; the text lands in the audit log."""
+    reject_nul(reason, "reason")
     text = reason.strip() if isinstance(reason, str) else ""
     if not text:
         raise Invalid("reason is required: say why you make this change", field="reason")
@@ -391,16 +422,7 @@ def _clean_key(key: object) -> str:
 
 
 def _clean_name(value: object, field: str, required: bool = True) -> str | None:
-    if value is None and not required:
-        return None
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        if required:
-            raise Invalid(f"{field} must not be empty", field=field)
-        return None
-    if len(text) > 100:
-        raise Invalid(f"{field} is longer than 100 characters", field=field)
-    return text
+    return clean_text(value, field, required=required)
 
 
 def _write_role_parts(session: Session, role_id: int, parts: Mapping[str, Any]) -> None:
@@ -466,7 +488,9 @@ def create_role(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> 
         if ctx.session.scalar(select(Role.id).where(Role.key == key)) is not None:
             raise Conflict(f"a role with key {key!r} exists already", {"field": "key"})
         role = Role(key=key, name=name, name_en=name_en,
-                    description=values.get("description"), delegable=delegable,
+                    description=clean_text(values.get("description"), "description",
+                                           required=False, limit=4000),
+                    delegable=delegable,
                     created_at=ctx.now, version=1)
         ctx.session.add(role)
         flush_or_conflict(ctx.session, f"a role with key {key!r} exists already",
@@ -488,7 +512,8 @@ def update_role(ctx: RequestContext, role_id: int, changes: Mapping[str, Any], v
     if "name_en" in changes:
         scalars["name_en"] = _clean_name(changes["name_en"], "name_en", required=False)
     if "description" in changes:
-        scalars["description"] = changes["description"]
+        scalars["description"] = clean_text(changes["description"], "description",
+                                            required=False, limit=4000)
     if "delegable" in changes:
         if not isinstance(changes["delegable"], bool):
             raise Invalid("delegable must be true or false", field="delegable")
@@ -783,6 +808,7 @@ def rule_dict(rule: SharingRule | RestrictionRule) -> dict[str, Any]:
 def validate_condition(session: Session, obj: str, cond: object) -> Any:
     """The condition as the engine will read it; errors name the JSON path under
     `condition` (for example `condition.and[1].value`)."""
+    reject_nul(cond, "condition")
     try:
         parse_condition(obj, cond, department_parents(session))
     except ConditionError as exc:
@@ -889,7 +915,8 @@ def _validate_rule(session: Session, kind: str, values: Mapping[str, Any]) -> di
         "condition": validate_condition(session, obj, values.get("condition")),
         "principals": validate_principals(session, values.get("principals")),
         "active": values.get("active", True),
-        "description": values.get("description"),
+        "description": clean_text(values.get("description"), "description", required=False,
+                                  limit=4000),
     }
     if not isinstance(clean["active"], bool):
         raise Invalid("active must be true or false", field="active")
@@ -1000,6 +1027,7 @@ def delete_share(ctx: RequestContext, share_id: int, reason: str | None) -> None
 def _target_user(ctx: RequestContext, user: str | int | None) -> User:
     """The user asked about: oneself by default; someone else needs manage_roles or
     view_audit."""
+    reject_nul(user, "user")
     if user is None or user == "":
         found = ctx.session.get(User, ctx.actor_id)
     elif isinstance(user, int) or user.isdigit():

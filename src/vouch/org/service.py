@@ -26,6 +26,7 @@ from vouch.access.admin import (
     check_delegated,
     claim_version,
     clean_reason,
+    clean_text,
     end_assignments,
     flush_or_conflict,
     in_any_subtree,
@@ -34,6 +35,7 @@ from vouch.access.admin import (
     log_change,
     page,
     refuse_if_rules_name,
+    reject_nul,
     require_admin_or_delegate,
     require_any,
     require_version,
@@ -85,17 +87,6 @@ def get_department(ctx: RequestContext, department_id: int) -> dict[str, Any]:
     return out
 
 
-def _text(value: object, field: str, *, required: bool, limit: int = 100) -> str | None:
-    text = value.strip() if isinstance(value, str) else None
-    if not text:
-        if required:
-            raise Invalid(f"{field} must not be empty", field=field)
-        return None
-    if len(text) > limit:
-        raise Invalid(f"{field} is longer than {limit} characters", field=field)
-    return text
-
-
 def _active_user(session: Session, user_id: object, field: str) -> User:
     user = session.get(User, user_id) if is_db_id(user_id) else None
     if user is None:
@@ -132,8 +123,8 @@ def create_department(ctx: RequestContext, values: Mapping[str, Any],
                       reason: str) -> dict[str, Any]:
     ctx.require("manage_users")
     why = clean_reason(reason)
-    name = _text(values.get("name"), "name", required=True)
-    name_en = _text(values.get("name_en"), "name_en", required=False)
+    name = clean_text(values.get("name"), "name", required=True)
+    name_en = clean_text(values.get("name_en"), "name_en", required=False)
     with atomic(ctx):
         parent_id = _check_parent(ctx.session, None, values.get("parent_id"))
         head_id = values.get("head_id")
@@ -156,9 +147,9 @@ def update_department(ctx: RequestContext, department_id: int, changes: Mapping[
     require_version(version)
     values: dict[str, Any] = {}
     if "name" in changes:
-        values["name"] = _text(changes["name"], "name", required=True)
+        values["name"] = clean_text(changes["name"], "name", required=True)
     if "name_en" in changes:
-        values["name_en"] = _text(changes["name_en"], "name_en", required=False)
+        values["name_en"] = clean_text(changes["name_en"], "name_en", required=False)
     with atomic(ctx):
         dept = _department(ctx.session, department_id)
         before = department_dict(dept)
@@ -278,6 +269,7 @@ def list_users(ctx: RequestContext, *, q: str | None = None, department_id: int 
         else:
             active = True
     if q:
+        reject_nul(q, "q")
         needle = q.strip().lower()[:100]
         stmt = stmt.where(or_(func.lower(User.username).contains(needle, autoescape=True),
                               func.lower(User.display_name).contains(needle,
@@ -315,14 +307,14 @@ def _password_hash(password: object) -> str:
 def _contact(values: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "display_name" in values:
-        out["display_name"] = _text(values["display_name"], "display_name", required=True)
+        out["display_name"] = clean_text(values["display_name"], "display_name", required=True)
     if "email" in values:
-        email = _text(values["email"], "email", required=False, limit=200)
+        email = clean_text(values["email"], "email", required=False, limit=200)
         if email is not None and not EMAIL.fullmatch(email):
             raise Invalid("email is not an e-mail address", field="email")
         out["email"] = email
     if "phone" in values:
-        out["phone"] = _text(values["phone"], "phone", required=False, limit=40)
+        out["phone"] = clean_text(values["phone"], "phone", required=False, limit=40)
     if "hire_date" in values:
         hired = values["hire_date"]
         if hired is not None and not isinstance(hired, date):
