@@ -302,6 +302,15 @@ def test_writing_a_field_below_edit_is_403_naming_it(api_engine: Engine, as_user
     ("GET", "/opportunities", {"params": {"probability": "abc"}}, 422, "probability"),
     ("GET", "/opportunities", {"params": {"amount__gte": "abc"}}, 422, "amount__gte"),
     ("GET", "/opportunities", {"params": {"stage__in": "won,,lost"}}, 422, "stage__in"),
+    ("GET", "/opportunities", {"params": {"amount__gte": "1e400"}}, 422, "amount__gte"),
+    ("GET", "/opportunities", {"params": {"probability": "99999999999"}}, 422, "probability"),
+    ("GET", "/opportunities", {"params": {"filter": '{"field": "probability", "op": "eq", '
+                                                    '"value": 99999999999999}'}}, 422, "filter"),
+    ("GET", "/opportunities", {"params": {"filter": '{"field": "amount", "op": "gt", '
+                                                    '"value": "1e400"}'}}, 422, "filter"),
+    ("GET", "/customers", {"params": {"q": "a\x00b"}}, 422, "q"),
+    ("GET", "/customers", {"params": {"name": "a\x00b"}}, 422, "name"),
+    ("POST", "/customers", {"json": {"name": "a\x00b"}}, 422, "name"),
     ("GET", "/opportunities", {"params": {"amount__is_null": "maybe"}}, 422,
      "amount__is_null"),
     ("GET", "/customers", {"params": {"filter": "{not json"}}, 422, "filter"),

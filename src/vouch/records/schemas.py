@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse
 from vouch.access.engine import ConditionError, parse_condition
 from vouch.catalog import OBJECTS, FieldDef, FieldType, ObjectDef
 from vouch.errors import Invalid
+from vouch.records.service import check_integers
 
 MAX_ID = 2**31 - 1
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -275,6 +276,8 @@ def parse_filters(odef: ObjectDef, params: QueryParams, allowed: frozenset[str],
         if key in seen:
             raise Invalid(f"query parameter {key!r} is given more than once", field=key)
         seen.add(key)
+        if "\x00" in raw:
+            raise Invalid(f"{key} contains a NUL character", field=key)
         if key in allowed:
             continue
         target = _filter_field(odef, key)
@@ -285,6 +288,8 @@ def parse_filters(odef: ObjectDef, params: QueryParams, allowed: frozenset[str],
             parse_condition(odef.name, leaf, departments)
         except ConditionError as exc:
             raise Invalid(f"{key}: {exc.message}", field=key) from None
+        except ArithmeticError:
+            raise Invalid(f"{key}: {raw!r} is out of range", field=key) from None
         conditions.append(leaf)
     raw_filter = params.get("filter")
     if raw_filter is not None and "filter" in allowed:
@@ -304,8 +309,11 @@ def _advanced_filter(odef: ObjectDef, raw: str,
         parse_condition(odef.name, cond, departments)
     except ConditionError as exc:
         raise Invalid(f"filter: {exc}", field="filter", path=exc.path) from None
+    except ArithmeticError:
+        raise Invalid("filter: a number is out of range", field="filter") from None
     except RecursionError:
         raise Invalid("filter is nested too deeply", field="filter") from None
     if not isinstance(cond, dict):
         raise Invalid("filter must be a JSON object", field="filter")
+    check_integers(cond, "$")
     return cond

@@ -155,8 +155,24 @@ def _filter_clauses(
         pred = parse_condition(odef.name, cond, ctx.profile.facts.department_parents)
     except ConditionError as exc:
         raise Invalid(f"bad filter: {exc}", field=exc.path) from None
+    except ArithmeticError:  # a number too large for a decimal field's precision
+        raise Invalid("bad filter: a number is out of range", field="filter") from None
+    check_integers(cond, "$")
     used = _fields_of(cond)
     return [compile_sql(pred, model_for(odef.name).__table__, ctx.now)], used  # type: ignore[arg-type]
+
+
+def check_integers(value: Any, path: str) -> None:
+    """Integers beyond the columns' 32 bits would make PostgreSQL fail the whole query."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ID:
+        raise Invalid(f"bad filter: {path}: {value} is out of range", field="filter",
+                      path=path)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            check_integers(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            check_integers(item, f"{path}[{i}]")
 
 
 def _fields_of(cond: Any) -> list[str]:
@@ -988,7 +1004,8 @@ def catalog_for(ctx: RequestContext) -> dict[str, Any]:
 
 
 __all__ = [
-    "ListPlan", "Page", "atomic", "catalog_for", "check_values", "clear_sensitive_fields",
+    "ListPlan", "Page", "atomic", "catalog_for", "check_integers", "check_values",
+    "clear_sensitive_fields",
     "count_records", "create_record", "delete_record", "fetch_page", "get_record",
     "import_records", "list_records", "list_shares", "looks_like_formula",
     "note_sensitive_read", "plan_list", "reference_problems", "render_records",
