@@ -38,6 +38,7 @@ from vouch.access.service import bump_policy_version
 from vouch.app import create_app
 from vouch.config import Settings
 from vouch.db import system_session
+from vouch.records.io import ExportSpec, stream_export
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -201,6 +202,23 @@ def test_xlsx_export_has_the_same_rows_as_csv(api_engine: Engine, as_user: Login
     amount = table[0].index("amount")
     assert [Decimal(str(x[amount])) if x[amount] is not None else None for x in xrows[1:]] \
         == [Decimal(t[amount]) if t[amount] else None for t in table[1:]]
+
+
+def test_an_export_cut_short_is_audited_as_incomplete(api_engine: Engine, clock: Clock,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("vouch.records.io.EXPORT_PAGE", 10)
+    since = last_seq(api_engine)
+    spec = ExportSpec("customer", "csv", [{"field": "industry", "op": "ne", "value": "retail"}],
+                      None, None, uid(api_engine, "wangfang"), clock.now, "10.0.0.1", "cut",
+                      "test")
+    stream = stream_export(api_engine, spec)
+    assert next(stream).startswith("\ufeff".encode())  # the header row
+    next(stream)  # the first page
+    stream.close()  # the client went away
+    event, = events(api_engine, "record.export", since)
+    assert event.details["completed"] is False and event.details["rows"] == 10
+    assert event.request_id == "cut" and event.ip == "10.0.0.1"
+    assert event.details["filters"] == [{"field": "industry", "op": "ne", "value": "retail"}]
 
 
 @pytest.mark.parametrize(("user", "path", "params", "status"), [
