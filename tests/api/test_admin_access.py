@@ -82,6 +82,8 @@ def test_story_4_modify_permissions(as_user: Login, api_engine: Engine) -> None:
     edit_it = {"action": "edit", "object": "customer", "record": customer}
     # not his to view: explaining it to him answers like a missing record
     assert zhangwei.get(f"{API}/access/explain", params=edit_it).status_code == 404
+    assert zhangwei.get(f"{API}/customers/{customer}").status_code == 404
+    assert "amount" not in zhangwei.get(f"{API}/contracts/{contract}").json()
     amount = {"action": "view", "object": "contract", "record": contract, "field": "amount"}
     assert zhangwei.get(f"{API}/access/explain", params=amount).json()["allowed"] is False
 
@@ -111,6 +113,12 @@ def test_story_4_modify_permissions(as_user: Login, api_engine: Engine) -> None:
     assert r.json()["allowed"] is True and "read" in field["reason"]
     assert any("key_account_manager" in s for s in field["sources"])
     assert zhangwei.get(f"{API}/access/explain", params=edit_it).json()["allowed"] is True
+    record = zhangwei.get(f"{API}/customers/{customer}")
+    assert record.status_code == 200 and record.json()["_editable"] is True
+    r = zhangwei.patch(f"{API}/customers/{customer}",
+                       json={"notes": "大客户，季度回访", "version": record.json()["version"]})
+    assert r.status_code == 200, r.text
+    assert zhangwei.get(f"{API}/contracts/{contract}").json()["amount"] is not None
 
     # then removes edit
     r = admin.patch(f"{API}/roles/{role['id']}", json={
@@ -122,6 +130,11 @@ def test_story_4_modify_permissions(as_user: Login, api_engine: Engine) -> None:
                                    "scope": "department_tree"}]
 
     # zhangwei's next request obeys it
+    record = zhangwei.get(f"{API}/customers/{customer}")
+    assert record.status_code == 200 and record.json()["_editable"] is False
+    r = zhangwei.patch(f"{API}/customers/{customer}",
+                       json={"notes": "再改一次", "version": record.json()["version"]})
+    assert r.status_code == 403 and error(r)["details"]["action"] == "edit"
     exp = zhangwei.get(f"{API}/access/explain", params=edit_it).json()
     assert exp["allowed"] is False and exp["first_denied"] == "record"
     view_it = edit_it | {"action": "view"}
