@@ -95,9 +95,10 @@ def _record_values(obj: str, row: Any) -> dict[str, Any]:
 
 
 def world_from_db(engine: Engine, now: datetime,
-                  records: Mapping[str, Iterable[int]] | None = None) -> World:
+                  records: Mapping[str, Iterable[int] | None] | None = None) -> World:
     """Everything a decision depends on, as a reference World. `records` limits the
-    records read (object → ids); None reads them all."""
+    records read (object → ids, or None for all of that object's; objects not named have
+    none); None reads every record."""
     with system_session(engine, "reference world loader (tests)") as s:
         departments = tuple(
             Department(d.id, d.parent_id)
@@ -126,8 +127,8 @@ def world_from_db(engine: Engine, now: datetime,
         for obj in OBJECT_NAMES:
             model = RECORD_MODELS[obj]
             stmt = select(model).order_by(model.id)
-            if records is not None:
-                ids = sorted(set(records.get(obj, ())))
+            if records is not None and records.get(obj, ()) is not None:
+                ids = sorted(set(records.get(obj, ()) or ()))
                 if not ids:
                     recs[obj] = ()
                     continue

@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -535,7 +536,10 @@ def _position_cases(env: Env, username: str, obj: str, family: str) -> list[Case
     owner = _positions_of(username)
     client = env.client(username)
     cases, denied = [], []
-    for position in POSITIONS:
+    # Identity comes first: a client that cannot sign in gets 401 wherever the record
+    # is, so one position shows it (the others would only repeat the request).
+    positions = POSITIONS if env.signed_in(username) else ("own",)
+    for position in positions:
         rid = env.matrix.record(kind, owner, obj, position)
         label = f"{family} {obj} {position} (id {rid}) as {username}"
         r = _record_request(env, client, family, obj, rid)
@@ -899,6 +903,104 @@ rule("GET", "/catalog", only("signed_in", 200, lambda e, u: Call("GET", "/catalo
                              check_catalog))
 
 
+# --- reports ---------------------------------------------------------------------------------
+# A report needs the view function on its object ("view:<object>"); what it counts must be
+# what the reference lets the user view. The reference world for a report is read right
+# before the request (other cases create, delete and transfer records as they run).
+
+
+def _visible(env: Env, username: str, obj: str) -> tuple[World, list[Any]]:
+    world = world_from_db(env.engine, env.now, {obj: None})
+    uid = env.uid(username)
+    return world, [r for r in world.records[obj]
+                   if ref.can(world, uid, "view", obj, r.id, env.now)[0]]
+
+
+def _sum_problems(env: Env, username: str, obj: str, field: str, body: Any,
+                  groups: dict[Any, list[Any]], key: str) -> list[str]:
+    level = ref.user_field_level(env.world, env.uid(username), obj, field, env.now)
+    readable = level in ("read", "edit")
+    problems = []
+    if (body["sum"] == field) != readable:
+        problems.append(f"sum of {field} shown={body['sum'] == field} but the level is "
+                        f"{level}")
+    if body["sum"] == field:
+        for g in body["groups"]:
+            want = sum((r.values.get(field) or Decimal(0) for r in groups.get(g[key], [])),
+                       Decimal(0))
+            if Decimal(g[field]) != want:
+                problems.append(f"{key}={g[key]}: sum {g[field]}, reference {want}")
+    return problems
+
+
+def check_pipeline(env: Env, username: str, body: Any) -> list[str]:
+    _world, visible = _visible(env, username, "opportunity")
+    by_stage: dict[Any, list[Any]] = {}
+    for r in visible:
+        by_stage.setdefault(r.values["stage"], []).append(r)
+    got = {g["stage"]: g["count"] for g in body["groups"] if g["count"]}
+    want = {k: len(v) for k, v in by_stage.items()}
+    problems = [f"pipeline counts {got}, reference {want}"] if got != want else []
+    return problems + _sum_problems(env, username, "opportunity", "amount", body, by_stage,
+                                    "stage")
+
+
+def check_sales_by_month(env: Env, username: str, body: Any) -> list[str]:
+    _world, visible = _visible(env, username, "contract")
+    by_month: dict[Any, list[Any]] = {}
+    for r in visible:
+        signed = r.values["signed_on"]
+        by_month.setdefault(signed.strftime("%Y-%m") if signed else None, []).append(r)
+    got = {g["month"]: g["count"] for g in body["groups"]}
+    want = {k: len(v) for k, v in by_month.items()}
+    problems = [f"sales by month {got}, reference {want}"] if got != want else []
+    return problems + _sum_problems(env, username, "contract", "amount", body, by_month,
+                                    "month")
+
+
+def check_by_owner(env: Env, username: str, body: Any) -> list[str]:
+    _world, visible = _visible(env, username, "opportunity")
+    by_owner: dict[Any, list[Any]] = {}
+    for r in visible:
+        by_owner.setdefault(r.owner_id, []).append(r)
+    got = {g["owner_id"]: g["count"] for g in body["groups"]}
+    want = {k: len(v) for k, v in by_owner.items()}
+    problems = [f"by owner {got}, reference {want}"] if got != want else []
+    return problems + _sum_problems(env, username, "opportunity", "amount", body, by_owner,
+                                    "owner_id")
+
+
+def check_summary(obj: str) -> Check:
+    """Grouped by the title field: the matrix's static records appear (once each)
+    exactly when the reference lets the user view them."""
+    def check(env: Env, username: str, body: Any) -> list[str]:
+        title = _title_field(obj)
+        static = {title_of("static", _positions_of(username), obj, p): p for p in POSITIONS}
+        got = {static[g[title]] for g in body["groups"] if g[title] in static}
+        want = {p for p in POSITIONS if ref.can(
+            env.world, env.uid(username), "view", obj,
+            env.matrix.record("static", _positions_of(username), obj, p), env.now)[0]}
+        counts = [g for g in body["groups"] if g[title] in static and g["count"] != 1]
+        if got != want or counts or body.get("truncated"):
+            return [f"summary of {obj} by {title}: positions {sorted(got)}, reference "
+                    f"{sorted(want)} (counts {counts}, truncated {body.get('truncated')})"]
+        return []
+    return check
+
+
+rule("GET", "/reports/pipeline", only("view:opportunity", 200, lambda e, u: Call(
+    "GET", "/reports/pipeline"), check_pipeline))
+rule("GET", "/reports/sales-by-month", only("view:contract", 200, lambda e, u: Call(
+    "GET", "/reports/sales-by-month"), check_sales_by_month))
+rule("GET", "/reports/by-owner", only("view:opportunity", 200, lambda e, u: Call(
+    "GET", "/reports/by-owner"), check_by_owner))
+rule("GET", "/reports/summary", *(
+    Variant(obj, f"view:{obj}", 200, (lambda o: lambda e, u: Call(
+        "GET", "/reports/summary", params={"object": o, "group": _title_field(o)}))(obj),
+        check=check_summary(obj))
+    for obj in OBJECT_NAMES))
+
+
 def system_expectation(env: Env, variant: Variant, username: str) -> int:
     if variant.need == "public":
         return variant.ok if env.signed_in(username) else 401
@@ -908,6 +1010,10 @@ def system_expectation(env: Env, variant: Variant, username: str) -> int:
         return variant.ok
     if variant.need == "nobody":
         return variant.denied
+    if isinstance(variant.need, str) and variant.need.startswith("view:"):
+        obj = variant.need.removeprefix("view:")
+        allowed = ref.function_allows(env.world, env.uid(username), obj, "view", env.now)
+        return variant.ok if allowed else variant.denied
     assert isinstance(variant.need, tuple)
     return variant.ok if env.perms(username) & set(variant.need) else variant.denied
 
@@ -926,6 +1032,10 @@ def system_cases(env: Env, route: tuple[str, str], username: str) -> list[Case]:
             problems.append(f"{r.status_code}, expected {expected}: {r.text[:300]}")
         elif expected == variant.ok and variant.check is not None:
             problems += variant.check(env, username, r.json())
+        elif expected != variant.ok and isinstance(variant.need, str) \
+                and variant.need.startswith("view:"):
+            problems += denial_problems(r, expected, variant.need.removeprefix("view:"),
+                                        "view")
         elif expected != variant.ok:
             problems += denial_problems(r, expected, "", None)
             if expected == 403:
@@ -945,6 +1055,65 @@ SYSTEM_ROUTES = [r for r in ROUTES if (r[0], shape(r[1])) in SYSTEM_RULES]
 def test_system_route(env: Env, route: tuple[str, str], username: str) -> None:
     cases = system_cases(env, route, username)
     CASE_COUNT[route] = CASE_COUNT.get(route, 0) + len(cases)
+    problems = [p for c in cases for p in c.problems]
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------------------
+# /access/explain on the record positions: the explanation agrees with the reference
+
+
+EXPLAIN_OBJECTS = ("customer", "contract")
+
+
+def _explain_case(env: Env, asker: str, target: str, obj: str, position: str) -> Case:
+    rid = env.matrix.record("static", _positions_of(target), obj, position)
+    params: dict[str, Any] = {"action": "edit", "object": obj, "record": rid}
+    if asker != target:
+        params["user"] = target
+    label = f"explain edit {obj} {position} of {target} asked by {asker}"
+    r = env.client(asker).get(f"{API}/access/explain", params=params)
+    if not env.signed_in(asker):
+        expected = 401
+    elif env.perms(asker) & set(CONFIG_READERS):
+        expected = 200
+    elif asker != target:
+        expected = 403
+    else:  # explaining one's own access to a record one cannot view: as if absent
+        viewable = ref.can(env.world, env.uid(asker), "view", obj, rid, env.now)[0]
+        expected = 200 if viewable else 404
+    if r.status_code != expected:
+        return Case(label, [f"{label}: {r.status_code}, expected {expected}: {r.text[:200]}"])
+    if expected != 200:
+        return Case(label, [f"{label}: {p}" for p in denial_problems(r, expected, obj, None)])
+    allowed, layer = ref.can(env.world, env.uid(target), "edit", obj, rid, env.now)
+    body = r.json()
+    if (body["allowed"], body["first_denied"]) != (allowed, layer):
+        return Case(label, [f"{label}: ({body['allowed']}, {body['first_denied']}), "
+                            f"reference ({allowed}, {layer})"])
+    return Case(label, [])
+
+
+@pytest.mark.parametrize("username", ALL_USERS)
+def test_explain_own_record_positions(env: Env, username: str) -> None:
+    """Everyone may explain their own access; to a record they cannot view the answer is
+    404 (as for a missing record) unless they read access configuration."""
+    cases = [_explain_case(env, username, username, obj, p)
+             for obj in EXPLAIN_OBJECTS for p in POSITIONS]
+    key = ("GET", "/access/explain (own, positions)")
+    CASE_COUNT[key] = CASE_COUNT.get(key, 0) + len(cases)
+    problems = [p for c in cases for p in c.problems]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("asker", ["sunli", "wangfang", "lilei"])
+def test_explain_others_record_positions(env: Env, asker: str) -> None:
+    """Explaining someone else's access needs manage_roles or view_audit (sunli the
+    auditor may, though she can view no record herself); the answer is the reference's."""
+    cases = [_explain_case(env, asker, target, "customer", p)
+             for target in MATRIX_USERS if target != asker for p in POSITIONS]
+    key = ("GET", "/access/explain (others, positions)")
+    CASE_COUNT[key] = CASE_COUNT.get(key, 0) + len(cases)
     problems = [p for c in cases for p in c.problems]
     assert not problems, "\n".join(problems)
 
@@ -975,12 +1144,16 @@ def test_matrix_size(capsys: pytest.CaptureFixture[str]) -> None:
     record_routes, system_routes = len(RECORD_ROUTES), len(SYSTEM_ROUTES)
     users = len(ALL_USERS)
     positions = len(POSITIONS)
-    per_user_record = 0
-    for m, p in RECORD_ROUTES:
-        family = RECORD_RULES[(m, shape(p))][1]
-        per_user_record += 1 if family in ("list", "export", "create", "import") else positions
-    per_user_system = sum(len(SYSTEM_RULES[(m, shape(p))]) for m, p in SYSTEM_ROUTES)
-    planned = users * (per_user_record + per_user_system)
+    planned = 0
+    for username in ALL_USERS:
+        signed_in = username not in (ANONYMOUS, DEACTIVATED)
+        for m, p in RECORD_ROUTES:
+            family = RECORD_RULES[(m, shape(p))][1]
+            single = family in ("list", "export", "create", "import") or not signed_in
+            planned += 1 if single else positions
+        planned += sum(len(SYSTEM_RULES[(m, shape(p))]) for m, p in SYSTEM_ROUTES)
+        planned += len(EXPLAIN_OBJECTS) * positions  # own explanations
+    planned += 3 * (len(MATRIX_USERS) - 1) * positions  # explaining others
     with capsys.disabled():
         print(f"\nauthorization matrix: {len(ROUTES)} routes ({record_routes} record routes "
               f"of {len(OBJECTS)} objects, {system_routes} other) × {users} users "
