@@ -4,6 +4,9 @@ every change leaves behind (policy version, audit event with before/after and re
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -128,6 +131,42 @@ def test_moving_a_department_moves_scope_with_it(as_user: Login, api_engine: Eng
                     json={"parent_id": SALES, "reason": "undo", "version": version + 1})
     assert r.status_code == 200
     assert admin.get(f"{API}/access/explain", params=query).json()["allowed"] is True
+
+
+def concurrently(*calls: Callable[[], Any]) -> dict[int, Any]:
+    """Run the calls in threads released at one instant; their results by position."""
+    barrier = threading.Barrier(len(calls))
+    results: dict[int, Any] = {}
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = calls[i]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def test_two_concurrent_moves_cannot_make_a_cycle(as_user: Login, app: Any) -> None:
+    """X under Y and Y under X, at once: each is valid alone; together they would make a
+    cycle. Administrative changes are serialised, so the second sees the first."""
+    clients = [as_user("wangfang"), as_user("wangfang", fresh=True)]  # type: ignore[call-arg]
+    for attempt in range(3):
+        x, y = (clients[0].post(f"{API}/departments", json={
+            "name": f"{name}{attempt}", "parent_id": SALES, "reason": "race"}).json()
+            for name in ("X", "Y"))
+        results = concurrently(*(
+            partial(client.patch, f"{API}/departments/{child['id']}",
+                    json={"parent_id": parent["id"], "reason": "race", "version": 1})
+            for client, child, parent in ((clients[0], x, y), (clients[1], y, x))))
+        assert sorted(r.status_code for r in results.values()) == [200, 422], \
+            [r.text for r in results.values()]
+        tree = {d["id"]: d["parent_id"]
+                for d in clients[0].get(f"{API}/departments").json()["items"]}
+        assert {tree[x["id"]], tree[y["id"]]} & {SALES}  # one of them is still under Sales
 
 
 def test_a_department_with_users_or_roles_is_not_deleted(as_user: Login) -> None:

@@ -16,11 +16,12 @@ is open to every signed-in user for pickers; everyone may explain their own acce
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,7 @@ from vouch.access.engine.condition import ConditionError, parse_condition
 from vouch.access.models import (
     FieldRule,
     Grant,
+    PolicyState,
     RestrictionRule,
     Role,
     RoleAssignment,
@@ -147,6 +149,32 @@ def claim_version(session: Session, model: Any, row_id: int, version: object,
              "sent_version": sent},
         )
     return sent + 1
+
+
+ADMIN_LOCK = 0x766F7563  # PostgreSQL advisory lock key of administrative changes
+
+
+@contextmanager
+def admin_change(ctx: RequestContext) -> Iterator[None]:
+    """One transaction for one administrative change, serialised with every other one.
+
+    The checks of a change (no cycle in the tree, a manager outside the user's reports, a
+    department that still exists) read the state they validate; run concurrently, two
+    changes could each pass against the state before the other (two parent changes making
+    a cycle between them). So each change first takes one lock — an advisory transaction
+    lock on PostgreSQL (record use cases never take it, so lock order stays: admin lock,
+    rows, policy version, audit head), the database's write lock on SQLite — and reads
+    everything afresh after it. The guarded version UPDATE still decides stale writes."""
+    with atomic(ctx):
+        session = ctx.session
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADMIN_LOCK})
+        else:  # a write as the first statement takes SQLite's write lock now
+            session.execute(update(PolicyState).where(PolicyState.id == 1)
+                            .values(version=PolicyState.version)
+                            .execution_options(synchronize_session=False))
+        session.expire_all()
+        yield
 
 
 def log_change(ctx: RequestContext, action: str, label: str, row_id: object, reason: str,
@@ -479,12 +507,12 @@ def create_role(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> 
     name = _clean_name(values.get("name"), "name")
     name_en = _clean_name(values.get("name_en"), "name_en", required=False)
     delegable = bool(values.get("delegable", False))
-    parts = _validate_role_parts(ctx.session, {
-        "grants": values.get("grants", []), "field_rules": values.get("field_rules", []),
-        "permissions": values.get("permissions", []),
-        "departments": values.get("departments", [])})
-    _check_delegable(delegable, parts["permissions"])
-    with atomic(ctx):
+    with admin_change(ctx):
+        parts = _validate_role_parts(ctx.session, {
+            "grants": values.get("grants", []), "field_rules": values.get("field_rules", []),
+            "permissions": values.get("permissions", []),
+            "departments": values.get("departments", [])})
+        _check_delegable(delegable, parts["permissions"])
         if ctx.session.scalar(select(Role.id).where(Role.key == key)) is not None:
             raise Conflict(f"a role with key {key!r} exists already", {"field": "key"})
         role = Role(key=key, name=name, name_en=name_en,
@@ -518,11 +546,11 @@ def update_role(ctx: RequestContext, role_id: int, changes: Mapping[str, Any], v
         if not isinstance(changes["delegable"], bool):
             raise Invalid("delegable must be true or false", field="delegable")
         scalars["delegable"] = changes["delegable"]
-    parts = _validate_role_parts(ctx.session, changes)
-    with atomic(ctx):
+    with admin_change(ctx):
+        parts = _validate_role_parts(ctx.session, changes)
         role = _role(ctx.session, role_id)
-        claim_version(ctx.session, Role, role_id, version, "role")
         before = role_document(ctx.session, role)
+        claim_version(ctx.session, Role, role_id, version, "role")
         _check_delegable(scalars.get("delegable", role.delegable),
                          parts.get("permissions", before["permissions"]))
         if parts.get("departments"):
@@ -559,7 +587,7 @@ def delete_role(ctx: RequestContext, role_id: int, version: object,
     ctx.require("manage_roles")
     why = clean_reason(reason)
     require_version(version)
-    with atomic(ctx):
+    with admin_change(ctx):
         role = _role(ctx.session, role_id)
         claim_version(ctx.session, Role, role_id, version, "role")
         active = _active_assignment_count(ctx.session, role_id, ctx.now)
@@ -693,7 +721,7 @@ def create_assignment(ctx: RequestContext, user_id: int, role_id: int,
     require_admin_or_delegate(ctx, "manage_roles")
     why = clean_reason(reason)
     expiry = future_instant(ctx, expires_at, "expires_at")
-    with atomic(ctx):
+    with admin_change(ctx):
         user = ctx.session.get(User, user_id) if is_db_id(user_id) else None
         if user is None:
             raise Invalid(f"user_id: no user {user_id!r}", field="user_id")
@@ -733,7 +761,7 @@ def update_assignment(ctx: RequestContext, assignment_id: int, expires_at: datet
     require_admin_or_delegate(ctx, "manage_roles")
     why = clean_reason(reason)
     expiry = future_instant(ctx, expires_at, "expires_at")
-    with atomic(ctx):
+    with admin_change(ctx):
         row = ctx.session.scalars(select(RoleAssignment).where(
             RoleAssignment.id == assignment_id).with_for_update()).first()
         if row is None:
@@ -760,7 +788,7 @@ def update_assignment(ctx: RequestContext, assignment_id: int, expires_at: datet
 def delete_assignment(ctx: RequestContext, assignment_id: int, reason: str | None) -> None:
     require_admin_or_delegate(ctx, "manage_roles")
     why = clean_reason(reason)
-    with atomic(ctx):
+    with admin_change(ctx):
         row = _assignment(ctx.session, assignment_id)
         user = ctx.session.get(User, row.user_id)
         assert user is not None
@@ -931,8 +959,8 @@ def create_rule(ctx: RequestContext, kind: str, values: Mapping[str, Any],
     ctx.require("manage_roles")
     why = clean_reason(reason)
     model, label = _rule_kind(kind)
-    clean = _validate_rule(ctx.session, kind, values)
-    with atomic(ctx):
+    with admin_change(ctx):
+        clean = _validate_rule(ctx.session, kind, values)
         rule = model(**clean, version=1)
         ctx.session.add(rule)
         ctx.session.flush()
@@ -947,7 +975,7 @@ def update_rule(ctx: RequestContext, kind: str, rule_id: int, changes: Mapping[s
     why = clean_reason(reason)
     require_version(version)
     model, label = _rule_kind(kind)
-    with atomic(ctx):
+    with admin_change(ctx):
         rule = _rule(ctx.session, kind, rule_id)
         before = rule_dict(rule)
         merged = {k: v for k, v in before.items() if k not in ("id", "version")} | dict(changes)
@@ -968,7 +996,7 @@ def delete_rule(ctx: RequestContext, kind: str, rule_id: int, version: object,
     why = clean_reason(reason)
     require_version(version)
     model, label = _rule_kind(kind)
-    with atomic(ctx):
+    with admin_change(ctx):
         rule = _rule(ctx.session, kind, rule_id)
         before = rule_dict(rule)
         claim_version(ctx.session, model, rule_id, version, label)
@@ -1012,7 +1040,7 @@ def list_shares(ctx: RequestContext, *, obj: str | None = None, record_id: int |
 def delete_share(ctx: RequestContext, share_id: int, reason: str | None) -> None:
     ctx.require("manage_roles")
     why = clean_reason(reason)
-    with atomic(ctx):
+    with admin_change(ctx):
         share = ctx.session.get(Share, share_id)
         if share is None:
             raise NotFound("share", share_id)

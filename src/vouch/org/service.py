@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from vouch.access.admin import (
     CONFIG_READERS,
+    admin_change,
     assignment_dict,
     check_delegated,
     claim_version,
@@ -48,7 +49,6 @@ from vouch.errors import Conflict, Invalid, NotFound
 from vouch.org.closure import rebuild_department_closure, rebuild_reporting_closure
 from vouch.org.models import Department, DepartmentClosure, ReportingClosure, User
 from vouch.records.models import RECORD_MODELS
-from vouch.records.service import atomic
 
 USER_READERS = ("manage_users", "view_audit")
 MIN_PASSWORD = 12
@@ -125,7 +125,7 @@ def create_department(ctx: RequestContext, values: Mapping[str, Any],
     why = clean_reason(reason)
     name = clean_text(values.get("name"), "name", required=True)
     name_en = clean_text(values.get("name_en"), "name_en", required=False)
-    with atomic(ctx):
+    with admin_change(ctx):
         parent_id = _check_parent(ctx.session, None, values.get("parent_id"))
         head_id = values.get("head_id")
         if head_id is not None:
@@ -150,7 +150,7 @@ def update_department(ctx: RequestContext, department_id: int, changes: Mapping[
         values["name"] = clean_text(changes["name"], "name", required=True)
     if "name_en" in changes:
         values["name_en"] = clean_text(changes["name_en"], "name_en", required=False)
-    with atomic(ctx):
+    with admin_change(ctx):
         dept = _department(ctx.session, department_id)
         before = department_dict(dept)
         if "parent_id" in changes and changes["parent_id"] != dept.parent_id:
@@ -179,7 +179,7 @@ def delete_department(ctx: RequestContext, department_id: int, version: object,
     ctx.require("manage_users")
     why = clean_reason(reason)
     require_version(version)
-    with atomic(ctx):
+    with admin_change(ctx):
         dept = _department(ctx.session, department_id)
         before = department_dict(dept)
         claim_version(ctx.session, Department, department_id, version, "department")
@@ -350,7 +350,7 @@ def create_user(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> 
                            if k in values}})
     password = values.get("password")
     pw_hash = _password_hash(password) if password is not None else None
-    with atomic(ctx):
+    with admin_change(ctx):
         if ctx.session.scalar(select(User.id).where(User.username == username)) is not None:
             raise Conflict(f"the username {username} is taken", {"field": "username"})
         dept = _existing_department(ctx.session, values.get("department_id"), "department_id")
@@ -378,7 +378,7 @@ def update_user(ctx: RequestContext, user_id: int, changes: Mapping[str, Any],
         values["password_hash"] = _password_hash(changes["password"])
     elif "password" in changes:
         raise Invalid("password cannot be removed, only replaced", field="password")
-    with atomic(ctx):
+    with admin_change(ctx):
         user = _user(ctx.session, user_id)
         check_delegated(ctx, "manage_users", [user.department_id], user.id)
         before = _audit_user(user)
@@ -421,7 +421,7 @@ def move_user(ctx: RequestContext, user_id: int, *, department_id: object,
     require_version(version)
     if records not in ("follow", "stay"):
         raise Invalid("records must be follow or stay", field="records")
-    with atomic(ctx):
+    with admin_change(ctx):
         user = _user(ctx.session, user_id)
         if not user.active:
             raise Conflict(f"{user.username} is deactivated; reactivate first",
@@ -464,7 +464,7 @@ def deactivate_user(ctx: RequestContext, user_id: int, *, successor_id: object,
     require_admin_or_delegate(ctx, "manage_users")
     why = clean_reason(reason)
     require_version(version)
-    with atomic(ctx):
+    with admin_change(ctx):
         user = _user(ctx.session, user_id)
         if user.id == ctx.actor_id:
             raise Conflict("you cannot deactivate yourself", {"id": user.id})
@@ -501,7 +501,7 @@ def reactivate_user(ctx: RequestContext, user_id: int, *, version: object,
     require_admin_or_delegate(ctx, "manage_users")
     why = clean_reason(reason)
     require_version(version)
-    with atomic(ctx):
+    with admin_change(ctx):
         user = _user(ctx.session, user_id)
         check_delegated(ctx, "manage_users", [user.department_id], user.id)
         if user.active:
