@@ -101,25 +101,25 @@ def clean_text(value: object, field: str, *, required: bool, limit: int = 100) -
     if value is not None and not isinstance(value, str):
         raise Invalid(f"{field} must be text", field=field)
     reject_nul(value, field)
-    text = value.strip() if value else None
-    if not text:
+    cleaned = value.strip() if value else None
+    if not cleaned:
         if required:
             raise Invalid(f"{field} must not be empty", field=field)
         return None
-    if len(text) > limit:
+    if len(cleaned) > limit:
         raise Invalid(f"{field} is longer than {limit} characters", field=field)
-    return text
+    return cleaned
 
 
 def clean_reason(reason: object) -> str:
     """Every change says why; the text lands in the audit log."""
     reject_nul(reason, "reason")
-    text = reason.strip() if isinstance(reason, str) else ""
-    if not text:
+    cleaned = reason.strip() if isinstance(reason, str) else ""
+    if not cleaned:
         raise Invalid("reason is required: say why you make this change", field="reason")
-    if len(text) > MAX_REASON:
+    if len(cleaned) > MAX_REASON:
         raise Invalid(f"reason is longer than {MAX_REASON} characters", field="reason")
-    return text
+    return cleaned
 
 
 def require_version(version: object) -> int:
@@ -589,13 +589,13 @@ def delete_role(ctx: RequestContext, role_id: int, version: object,
     require_version(version)
     with admin_change(ctx):
         role = _role(ctx.session, role_id)
+        before = role_document(ctx.session, role)
         claim_version(ctx.session, Role, role_id, version, "role")
         active = _active_assignment_count(ctx.session, role_id, ctx.now)
         if active:
             raise Conflict(f"role {role.key} has {active} active assignment(s); end them "
                            "first", {"active_assignments": active})
         refuse_if_rules_name(ctx.session, "role", (role_id,))
-        before = role_document(ctx.session, role)
         shares = _delete_shares_to(ctx.session, ("role",), (role_id,))
         for model in (RoleAssignment, Grant, FieldRule, RolePermission, RoleDepartment):
             ctx.session.execute(delete(model).where(model.role_id == role_id))
