@@ -104,7 +104,7 @@ def pipeline(ctx: RequestContext) -> dict[str, Any]:
 
 def _month_start(text: str, field: str) -> date:
     m = MONTH.match(text)
-    if m is None:
+    if m is None or not 1 <= int(m.group(1)) <= 9998:  # date() has no year 0 or 10000
         raise Invalid(f"{field} must be a month YYYY-MM", field=field)
     return date(int(m.group(1)), int(m.group(2)), 1)
 
