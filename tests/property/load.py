@@ -144,9 +144,14 @@ def load_world(session: Session, world: World, policy_version: int = POLICY_VERS
     _insert(session, PolicyState, [{"id": 1, "version": policy_version}])
 
 
+# The audit log outlives worlds: it is append-only (PostgreSQL refuses DELETE on it) and
+# record reads write to it (clear reads of sensitive fields).
+KEPT_TABLES = frozenset({"audit_events", "audit_head"})
+
+
 def clear_world(session: Session) -> None:
     """Delete every row of every table, children first. The caller commits."""
-    tables = list(reversed(Base.metadata.sorted_tables))
+    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEPT_TABLES]
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         # one round trip: several statements in one simple query (no parameters)
