@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -26,6 +26,7 @@ from vouch.errors import NotFound
 from vouch.org.models import Department, User
 
 router = APIRouter(tags=["auth"])
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # larger ids would overflow the database
 
 
 class Credentials(BaseModel):
@@ -125,7 +126,7 @@ def my_sessions(ctx: Ctx, request: Request, principal: CurrentPrincipal) -> dict
 
 
 @router.delete("/me/sessions/{session_id}", status_code=204, summary="End one of my sessions")
-def end_my_session(session_id: int, ctx: Ctx) -> Response:
+def end_my_session(session_id: RowId, ctx: Ctx) -> Response:
     row = service.find_session(ctx.session, session_id)
     if row.user_id != ctx.actor_id:
         raise NotFound("session", session_id)
@@ -150,7 +151,7 @@ def all_sessions(ctx: Ctx, request: Request,
 
 @router.delete("/sessions/{session_id}", status_code=204,
                summary="End anyone's session (manage_users)")
-def end_any_session(session_id: int, ctx: Ctx) -> Response:
+def end_any_session(session_id: RowId, ctx: Ctx) -> Response:
     ctx.require("manage_users")
     _end(ctx, service.find_session(ctx.session, session_id), "ended_by_admin")
     return Response(status_code=204)
@@ -178,6 +179,6 @@ def create_token(body: NewToken, ctx: Ctx, request: Request) -> dict[str, Any]:
 
 
 @router.delete("/me/tokens/{token_id}", status_code=204, summary="Revoke one of my API tokens")
-def revoke_token(token_id: int, ctx: Ctx) -> Response:
+def revoke_token(token_id: RowId, ctx: Ctx) -> Response:
     service.revoke_token(ctx.session, ctx.actor_id, token_id, ctx.now, ctx.origin)
     return Response(status_code=204)
