@@ -448,8 +448,13 @@ def test_postgres_sparse_arms_are_index_ordered(
     pg = first_page(engine, org, who)
     kinds = [branch_kind(p) for p in pg.preds]
     assert kinds == ["own", "share"]
-    root = pg_plan(engine, pg.sql)
-    assert root["Node Type"] == "Limit", _describe(root)
+    plan = pg_plan(engine, pg.sql)
+    # the page's keys (a Limit over the merged arms), then its rows by primary key
+    assert plan["Node Type"] == "Nested Loop", _describe(plan)
+    root, fetch = plan["Plans"]
+    assert root["Node Type"] == "Limit", _describe(plan)
+    assert (fetch["Node Type"], fetch.get("Index Name")) == ("Index Scan", "pk_customers"), \
+        _describe(plan)
     arms = pg_arms(root)
     assert len(arms) == len(kinds), _describe(root)
     for kind, arm in zip(kinds, arms, strict=True):

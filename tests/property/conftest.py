@@ -2,14 +2,15 @@
 each with the whole schema created once; every example clears and reloads its world.
 
 PostgreSQL: the server named by VOUCH_TEST_POSTGRES_URL (default
-postgresql+psycopg://postgres@127.0.0.1:5432/test); the tests use their own database
-`vouch_prop` on that server, created when missing, with every table dropped and recreated
-at the start of the session. Unreachable server: skip, or fail under CI=true.
+postgresql+psycopg://postgres@127.0.0.1:5432/test); each test session creates a database of
+its own on that server (`vouch_prop_<random>`, dropped at the end), so concurrent runs on
+one server never disturb each other. Unreachable server: skip, or fail under CI=true.
 """
 
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -21,7 +22,7 @@ import vouch.models  # noqa: F401  (every model in Base.metadata)
 from vouch.base import Base
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PROPERTY_DATABASE = "vouch_prop"
+PROPERTY_DATABASE = f"vouch_prop_{uuid.uuid4().hex[:8]}"
 
 
 def _enable_sqlite_foreign_keys(engine: Engine) -> None:
@@ -65,22 +66,17 @@ def postgres_engine() -> Iterator[Engine]:
         admin = create_engine(url, isolation_level="AUTOCOMMIT",
                               connect_args={"connect_timeout": 5})
         with admin.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                  {"n": PROPERTY_DATABASE}).scalar()
-            if not exists:
-                conn.execute(text(f'CREATE DATABASE "{PROPERTY_DATABASE}"'))
-        admin.dispose()
+            conn.execute(text(f'CREATE DATABASE "{PROPERTY_DATABASE}"'))
     except Exception as exc:
         _postgres_unavailable(f"{type(exc).__name__}: {exc}".splitlines()[0])
     # Every example commits its world: without waiting for the WAL flush (a test database).
     engine = create_engine(url.set(database=PROPERTY_DATABASE),
                            connect_args={"connect_timeout": 5,
                                          "options": "-c synchronous_commit=off"})
-    with engine.begin() as conn:
-        # drop whatever an earlier run (or an older schema) left, then create afresh
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
     Base.metadata.create_all(engine)
     yield engine
     engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{PROPERTY_DATABASE}" WITH (FORCE)'))
+    admin.dispose()
     _clear_engine_caches()

@@ -28,7 +28,6 @@ from sqlalchemy import (
     union,
     union_all,
 )
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import UnaryExpression
 
 from vouch.access.engine import (
@@ -104,12 +103,14 @@ def page(
       runs as a lazy merge of index-ordered arms; dense arms carry a likelihood hint and
       a small department subtree becomes one arm per department.
     - PostgreSQL: a dense scope is one ordered scan with the branches OR-ed (it stops
-      after `limit` matches); otherwise disjoint arms, each the first `limit` rows of its
-      index, UNION ALL.
+      after `limit` matches); otherwise disjoint keys-only arms, each the first `limit`
+      keys of its index, UNION ALL, and the page's rows joined by primary key.
     """
     model: type[RecordBase] = model_for(obj)
     table: Table = model.__table__  # type: ignore[assignment]
     col, id_col = table.c[order_by], table.c.id
+    k: Any = literal_column("k")
+    rid: Any = literal_column("rid")
 
     def ordered(c: Any, i: Any) -> list[UnaryExpression[Any]]:
         return [c.desc(), i.desc()] if descending else [c.asc(), i.asc()]
@@ -126,8 +127,6 @@ def page(
         if len(clauses) == 1:
             return mark(select(model).where(clauses[0], *conds)
                         .order_by(*ordered(col, id_col)).limit(limit))
-        k: Any = literal_column("k")
-        rid: Any = literal_column("rid")
         top = (
             union(*(select(id_col.label("rid"), col.label("k")).where(c, *conds)
                     for c in clauses))
@@ -139,15 +138,19 @@ def page(
     if len(clauses) == 1 or _dense(profile, preds):
         return mark(select(model).where(or_(*clauses), *conds)
                     .order_by(*ordered(col, id_col)).limit(limit))
+    # Disjoint keys-only arms (the first `limit` of each on its own index), merged, then
+    # the rows fetched by primary key: building subqueries of the full model costs far more
+    # Python time per request than the query itself (measured by bench/o8_http.py).
     disjoint = [all_of([p, *(negate(q) for q in preds[:i])]) for i, p in enumerate(preds)]
-    selects: list[Select[Any]] = [
-        select(select(model).where(compile_sql(p, table, now), *conds)
+    keys: list[Select[Any]] = [
+        select(select(id_col.label("rid"), col.label("k"))
+               .where(compile_sql(p, table, now), *conds)
                .order_by(*ordered(col, id_col)).limit(limit).subquery())
         for p in disjoint
     ]
-    merged = union_all(*selects).subquery("visible")
-    rows = aliased(model, merged)
-    return mark(select(rows).order_by(*ordered(merged.c[order_by], merged.c.id)).limit(limit))
+    top = union_all(*keys).order_by(*ordered(k, rid)).limit(limit).subquery("top")
+    return mark(select(model).join(top, top.c.rid == model.id)
+                .order_by(*ordered(top.c.k, top.c.rid)))
 
 
 def _dense(profile: AccessProfile, preds: Sequence[Pred]) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, event, insert, update
 from sqlalchemy.orm import Session
 
-from vouch.audit.chain import event_hash, jsonable
+from vouch.audit.chain import GENESIS, event_hash, jsonable
 from vouch.audit.models import AuditEvent, AuditHead
 from vouch.types import utcnow
 
@@ -72,10 +72,15 @@ def _write(session: Session, pending: list[dict[str, Any]]) -> None:
     head = AuditHead.__table__
     events = AuditEvent.__table__
     assert isinstance(head, Table) and isinstance(events, Table)
-    seq, prev = session.execute(
-        update(head).where(head.c.id == 1).values(seq=head.c.seq + len(pending))
-        .returning(head.c.seq, head.c.hash)
-    ).one()
+    bump = (update(head).where(head.c.id == 1).values(seq=head.c.seq + len(pending))
+            .returning(head.c.seq, head.c.hash))
+    found = session.execute(bump).first()
+    if found is None:
+        # A schema made without the migrations (create_all in tests) has no head row yet.
+        # With events present, the chain restarting at 1 fails loudly on the primary key.
+        session.execute(insert(head).values(id=1, seq=0, hash=GENESIS))
+        found = session.execute(bump).one()
+    seq, prev = found
     seq -= len(pending)
     rows = []
     for e in pending:
