@@ -28,7 +28,7 @@ run: setup
 	url="http://$${VOUCH_HOST:-127.0.0.1}:$${VOUCH_PORT:-8000}"; \
 	echo; \
 	echo "Vouch demo database: $${VOUCH_DATABASE_URL:-var/vouch.db}; demo password (demo only): $$pw"; \
-	echo "Serving the API at $$url/api/v1 (docs $$url/api/v1/docs, OpenAPI $$url/api/v1/openapi.json)."; \
+	echo "Serving the API at $$url/api/v1 (OpenAPI document: $$url/api/v1/openapi.json)."; \
 	echo "In another terminal, sign in as a sales rep and list her customers:"; \
 	echo "  TOKEN=\$$(curl -s -X POST $$url/api/v1/auth/token -H 'content-type: application/json' \\"; \
 	echo "    -d '{\"username\":\"hanmeimei\",\"password\":\"$$pw\"}' \\"; \

@@ -68,13 +68,21 @@ def _audit_denial(request: Request, exc: VouchError) -> None:
         log.exception("could not audit a denial")
 
 
+def _path(parts: list[object]) -> str:
+    """`grants[2].scope`: the same path style as the services' own validation."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 def _validation_body(exc: RequestValidationError) -> dict[str, Any]:
     errors = []
     for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ())]
+        loc = list(err.get("loc", ()))
         where = loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc
-        errors.append({"field": ".".join(where) or (loc[0] if loc else "body"),
-                       "in": loc[0] if loc else "body", "message": err.get("msg", "invalid")})
+        errors.append({"field": _path(where) or (str(loc[0]) if loc else "body"),
+                       "in": str(loc[0]) if loc else "body", "message": err.get("msg", "invalid")})
     first = errors[0] if errors else {"field": "body", "message": "invalid request"}
     return {"error": {"code": "invalid",
                       "message": f"{first['field']}: {first['message']}",
@@ -87,7 +95,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None,
 
     app = FastAPI(
         title="Vouch API", version="1", openapi_url=f"{API}/openapi.json",
-        docs_url=f"{API}/docs", redoc_url=None,
+        # No interactive docs page: FastAPI's loads Swagger UI from a CDN, and Vouch fetches
+        # nothing at run time. The OpenAPI document is the reference.
+        docs_url=None, redoc_url=None,
         description="A CRM whose heart is permission management. Errors always have the "
                     'body {"error": {"code", "message", "details"}}.',
     )

@@ -37,7 +37,7 @@ def serve(
 ) -> None:
     """Serve the HTTP API at http://HOST:PORT/api/v1 (database: VOUCH_DATABASE_URL).
 
-    OpenAPI document: /api/v1/openapi.json; interactive docs: /api/v1/docs.
+    OpenAPI document: /api/v1/openapi.json.
 
     Stops cleanly on Ctrl+C or SIGTERM (exit 0). Exit 1: the server cannot start (address in use, database unreachable or not migrated). Exit 2: bad options.
     """  # noqa: E501  (typer keeps line breaks inside a paragraph)
