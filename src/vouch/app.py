@@ -25,18 +25,34 @@ API = "/api/v1"
 log = logging.getLogger("vouch.app")
 
 
-class RequestIdAndNoStore:
-    """Pure ASGI middleware: a request id on every response, and `Cache-Control: no-store`
-    on every API response (they carry record data or access configuration)."""
+JSON_BODY_LIMIT = 1024 * 1024  # a JSON request body is never legitimately larger
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class RequestIdAndNoStore:
+    """Pure ASGI middleware: a request id on every response, `Cache-Control: no-store` on
+    every API response (they carry record data or access configuration), and a 413 for a
+    body declared larger than the limit (uploads: the upload limit; anything else: 1 MiB)
+    before any of it is read."""
+
+    def __init__(self, app: ASGIApp, upload_limit: int) -> None:
         self.app = app
+        self.upload_limit = upload_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        headers_in = dict(scope["headers"])
+        declared = headers_in.get(b"content-length", b"").decode("latin-1")
+        multipart = headers_in.get(b"content-type", b"").startswith(b"multipart/")
+        limit = self.upload_limit + 64 * 1024 if multipart else JSON_BODY_LIMIT
+        if declared.isdigit() and int(declared) > limit:
+            response = JSONResponse({"error": {
+                "code": "too_large", "message": f"the request body is larger than {limit} "
+                "bytes", "details": {"limit": limit}}}, status_code=413)
+            await response(scope, receive, send)
+            return
+        incoming = headers_in.get(b"x-request-id", b"").decode("latin-1")
         rid = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = rid
         is_api = scope["path"].startswith(API)
@@ -137,7 +153,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None,
 
     for router in _routers():
         app.include_router(router, prefix=API)
-    app.add_middleware(RequestIdAndNoStore)
+    app.add_middleware(RequestIdAndNoStore, upload_limit=app.state.settings.max_upload_bytes)
     return app
 
 

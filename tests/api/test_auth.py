@@ -228,3 +228,10 @@ def test_deactivated_user_is_refused_at_once(anonymous: TestClient, api_engine: 
         with Session(api_engine) as s:
             s.execute(update(User).where(User.username == "liuyang").values(active=True))
             s.commit()
+
+
+def test_oversized_json_body_is_413_before_reading(anonymous: TestClient) -> None:
+    body = b'{"username": "' + b"x" * (2 * 1024 * 1024) + b'", "password": "p"}'
+    r = anonymous.post(f"{API}/auth/token", content=body,
+                       headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
