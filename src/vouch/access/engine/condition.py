@@ -174,6 +174,12 @@ class _Parser:
             raise ConditionError(path, str(exc)) from None
 
 
+# The storage ranges (records/models.py: Integer, Numeric(16, 2)): a value outside them can
+# never match, and the databases would refuse to compare with it.
+INT_MAX = 2**31 - 1
+DECIMAL_LIMIT = Decimal(10) ** 14
+
+
 def coerce_value(obj: str, name: str, ftype: FieldType, raw: Any) -> Any:
     """A JSON value as the Python value stored in a field of type `ftype`."""
     if isinstance(raw, bool):
@@ -181,6 +187,8 @@ def coerce_value(obj: str, name: str, ftype: FieldType, raw: Any) -> Any:
     match ftype:
         case FieldType.INTEGER | FieldType.REFERENCE:
             if isinstance(raw, int):
+                if abs(raw) > INT_MAX:
+                    raise ValueError(f"{name} takes an integer between {-INT_MAX} and {INT_MAX}")
                 return raw
             raise ValueError(f"{name} takes an integer")
         case FieldType.DECIMAL:
@@ -189,8 +197,8 @@ def coerce_value(obj: str, name: str, ftype: FieldType, raw: Any) -> Any:
                     value = Decimal(str(raw))
                 except InvalidOperation:
                     raise ValueError(f"{name} takes a decimal number") from None
-                if not value.is_finite():
-                    raise ValueError(f"{name} takes a finite number")
+                if not value.is_finite() or abs(value) >= DECIMAL_LIMIT:
+                    raise ValueError(f"{name} takes a number below {DECIMAL_LIMIT:,} in size")
                 return value.quantize(Decimal("0.01"))
             raise ValueError(f"{name} takes a decimal number")
         case FieldType.DATE:
@@ -216,5 +224,7 @@ def coerce_value(obj: str, name: str, ftype: FieldType, raw: Any) -> Any:
             raise ValueError(f"{raw!r} is not one of {', '.join(choices)}")
         case _:
             if isinstance(raw, str):
+                if "\x00" in raw:
+                    raise ValueError(f"{name} cannot contain a NUL character")
                 return raw
             raise ValueError(f"{name} takes a string")
