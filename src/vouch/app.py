@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
@@ -157,17 +157,14 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None,
     return app
 
 
-def _routers() -> list[Any]:
+def _routers() -> list[APIRouter]:
+    from vouch.access.api import router as access_router
+    from vouch.audit.api import router as audit_router
     from vouch.auth.api import router as auth_router
+    from vouch.org.api import router as org_router
+    from vouch.records.api import router as records_router
+    from vouch.records.reports_api import router as reports_router
 
-    routers = [auth_router]
-    for module in ("vouch.audit.api", "vouch.access.api", "vouch.org.api",
-                   "vouch.records.reports_api", "vouch.records.api"):
-        try:
-            mod = __import__(module, fromlist=["router"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        routers.append(mod.router)
-    return routers
+    # Records last: their paths are generated per object from the catalog.
+    return [auth_router, audit_router, access_router, org_router, reports_router,
+            records_router]
