@@ -37,6 +37,9 @@ def _filtered(actor: int | None, action: str | None, object: str | None,
               ) -> Select[tuple[AuditEvent]]:
     if from_ and to and from_ > to:
         raise Invalid("from must not be after to", field="from")
+    for name, value in (("action", action), ("object", object), ("record", record)):
+        if value and "\x00" in value:  # PostgreSQL text cannot hold NUL
+            raise Invalid(f"{name} contains a NUL character", field=name)
     q = select(AuditEvent)
     if actor is not None:
         q = q.where(AuditEvent.actor_id == actor)

@@ -27,11 +27,12 @@ from vouch.org.models import Department, User
 
 router = APIRouter(tags=["auth"])
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # larger ids would overflow the database
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL: refused as input (422)
 
 
 class Credentials(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    username: str = Field(min_length=1, max_length=64)
+    username: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
     password: str = Field(min_length=1, max_length=1024)
 
 
@@ -50,7 +51,7 @@ class LoginResult(BaseModel):
 
 class NewToken(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
     expires_at: AwareDatetime | None = None
 
 
