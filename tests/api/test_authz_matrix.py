@@ -144,8 +144,8 @@ class Env:
         self.clients: dict[str, TestClient] = {}
         self.counter = itertools.count(1)
         self.settings = Settings()
-        self.key_of = {rid_obj: key for key, rid in matrix.records.items()
-                       for rid_obj in [(rid, key[2])]}
+        # (record id, object) → (kind, owner, object, position)
+        self.key_of = {(rid, key[2]): key for key, rid in matrix.records.items()}
 
     @property
     def now(self) -> Any:
