@@ -134,8 +134,8 @@ def page(
         )
         return mark(select(model).join(top, top.c.rid == model.id)
                     .order_by(*ordered(top.c.k, top.c.rid)))
-    clauses = [compile_sql(p, table, now) for p in preds]
-    if len(clauses) == 1 or _dense(profile, preds):
+    if len(preds) == 1 or _dense(profile, preds):
+        clauses = [compile_sql(p, table, now) for p in preds]
         return mark(select(model).where(or_(*clauses), *conds)
                     .order_by(*ordered(col, id_col)).limit(limit))
     # Disjoint keys-only arms (the first `limit` of each on its own index), merged, then

@@ -72,8 +72,16 @@ def _contains_default(element: contains_text, compiler: SQLCompiler, **kw: Any) 
     return f"(strpos({compiler.process(haystack, **kw)}, {compiler.process(needle, **kw)}) > 0)"
 
 
+# Core columns, not ORM attributes: comparisons on instrumented attributes cost several
+# times more Python per request, and these clauses are built on every list.
+_SHARES = Share.__table__.c
+_USERS = User.__table__.c
+_DEPT_CLOSURE = DepartmentClosure.__table__.c
+_REPORTING = ReportingClosure.__table__.c
+
+
 def department_subtree_select(root: int) -> Any:
-    return select(DepartmentClosure.descendant_id).where(DepartmentClosure.ancestor_id == root)
+    return select(_DEPT_CLOSURE.descendant_id).where(_DEPT_CLOSURE.ancestor_id == root)
 
 
 def compile_sql(
@@ -101,8 +109,8 @@ def _compile(
             return c.owner_id == uid
         case OwnerReportsTo(manager_id=mid):
             return c.owner_id.in_(
-                select(ReportingClosure.descendant_id).where(
-                    ReportingClosure.ancestor_id == mid, ReportingClosure.depth > 0
+                select(_REPORTING.descendant_id).where(
+                    _REPORTING.ancestor_id == mid, _REPORTING.depth > 0
                 )
             )
         case DepartmentIn(root=root, subtree=subtree):
@@ -110,28 +118,28 @@ def _compile(
                 return c.department_id == root
             return c.department_id.in_(department_subtree_select(root))
         case OwnerDepartmentIn(root=root, subtree=subtree):
-            depts = (User.department_id.in_(department_subtree_select(root)) if subtree
-                     else User.department_id == root)
-            return c.owner_id.in_(select(User.id).where(depts))
+            depts = (_USERS.department_id.in_(department_subtree_select(root)) if subtree
+                     else _USERS.department_id == root)
+            return c.owner_id.in_(select(_USERS.id).where(depts))
         case SharedWith(object=obj, principals=principals, accesses=accesses):
             by_kind: dict[str, list[int]] = {}
             for pr in principals:
                 if pr.id is not None:
                     by_kind.setdefault(pr.kind, []).append(pr.id)
             who = or_(*(
-                and_(Share.principal_kind == kind,
-                     Share.principal_id == ids[0] if len(ids) == 1
-                     else Share.principal_id.in_(ids))
+                and_(_SHARES.principal_kind == kind,
+                     _SHARES.principal_id == ids[0] if len(ids) == 1
+                     else _SHARES.principal_id.in_(ids))
                 for kind, ids in by_kind.items()
             ))
             # IN (sub-select), not a correlated EXISTS: both databases then drive the
             # branch from the user's shares (ix_shares_principal) and fetch the few
             # records by primary key; SQLite ran EXISTS once per record of the table.
-            return c.id.in_(select(Share.record_id).where(
-                Share.object == obj,
+            return c.id.in_(select(_SHARES.record_id).where(
+                _SHARES.object == obj,
                 who,
-                Share.access.in_(sorted(accesses)),
-                or_(Share.expires_at.is_(None), Share.expires_at > now),
+                _SHARES.access.in_(sorted(accesses)),
+                or_(_SHARES.expires_at.is_(None), _SHARES.expires_at > now),
             ))
         case FieldTest(field=name, op=op, value=v):
             return _field_test(table, name, op, v)
