@@ -110,18 +110,23 @@ def export(ctx: Ctx, request: Request, actor: Actor = None, action: Action = Non
     ctx.session.commit()
     engine = engine_of(request)
 
+    def batch(session: Session, after: int) -> list[AuditEvent]:
+        return list(session.scalars(q.where(AuditEvent.seq > after)
+                                    .order_by(AuditEvent.seq).limit(1000)))
+
+    # The first batch is read before the answer starts, so a failing query is an error
+    # status rather than a 200 with a short file; a later failure aborts the stream (the
+    # client sees an incomplete chunked body, not a complete-looking one).
+    first = batch(ctx.session, 0)
+
     def lines() -> Iterator[bytes]:
+        rows = first
         with Session(engine) as session:
-            last = 0
-            while True:
-                rows = list(session.scalars(q.where(AuditEvent.seq > last)
-                                            .order_by(AuditEvent.seq).limit(1000)))
-                if not rows:
-                    return
+            while rows:
                 for ev in rows:
                     yield (json.dumps(event_dict(ev), default=_default, ensure_ascii=False)
                            + "\n").encode("utf-8")
-                last = rows[-1].seq
+                rows = batch(session, rows[-1].seq)
 
     return StreamingResponse(lines(), media_type="application/x-ndjson", headers={
         "Content-Disposition": 'attachment; filename="vouch-audit.jsonl"'})
