@@ -472,7 +472,7 @@ def test_clear_reads_of_sensitive_fields_are_audited_once_per_request(
 
 def test_the_sensitive_read_event_caps_its_id_list(api_engine: Engine, as_user: Login,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vouch.records.service.READ_AUDIT_IDS", 40)
+    monkeypatch.setattr("vouch.records.sensitive_reads.READ_AUDIT_IDS", 40)
     since = last_seq(api_engine)
     r = as_user("wangfang").get(f"{API}/customers", params={"limit": 100})
     event, = events(api_engine, "record.read_sensitive", since)
