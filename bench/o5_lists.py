@@ -102,11 +102,11 @@ from vouch.access.engine.predicate import (
 from vouch.access.query import (
     DENSE,
     SPLIT_MAX_DEPARTMENTS,
-    _likelihoods,
-    _split_small_subtree,
     filtered_select,
     mark,
     page,
+    split_small_subtree,
+    sqlite_likelihoods,
 )
 from vouch.access.service import clear_caches, profile_for
 from vouch.config import PROJECT_ROOT
@@ -272,8 +272,8 @@ def proto_page(profile: AccessProfile, dialect: str, *, split: bool = False,
                               shares_any=shares_any)
 
     if dialect == "sqlite":  # as src/, with the leaves swapped
-        arms = [a for p in preds for a in _split_small_subtree(p)]
-        clauses = [comp(a, _likelihoods(profile, a)) for a in arms]
+        arms = [a for p in preds for a in split_small_subtree(p)]
+        clauses = [comp(a, sqlite_likelihoods(profile, a)) for a in arms]
         if len(clauses) == 1:
             return mark(select(Customer).where(clauses[0]).order_by(*order).limit(limit))
         k: Any = literal_column("k")
@@ -290,7 +290,7 @@ def proto_page(profile: AccessProfile, dialect: str, *, split: bool = False,
         return mark(select(Customer).where(or_(*(comp(p) for p in preds)))
                     .order_by(*order).limit(limit))
     disjoint = [all_of([p, *(negate(q) for q in preds[:i])]) for i, p in enumerate(preds)]
-    arms = ([a for p in disjoint for a in _split_small_subtree(p)] if splittable
+    arms = ([a for p in disjoint for a in split_small_subtree(p)] if splittable
             else disjoint)
     merged = union_all(*(select(select(Customer).where(comp(a)).order_by(*order).limit(limit)
                                 .subquery()) for a in arms)).subquery("visible")

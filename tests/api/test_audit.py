@@ -258,7 +258,7 @@ def test_killed_connection_mid_transaction_leaves_no_partial_write(pg_engine: En
         name="half-made", owner_id=1, department_id=8, created_by=1, updated_by=1,
         created_at=datetime.now(UTC), updated_at=datetime.now(UTC), version=1))
     audit.record(victim, audit.SYSTEM, "record.update", object="customer", record_id=1)
-    audit._write(victim, victim.info.pop(audit.PENDING))  # the chain head is locked now
+    audit.write_pending(victim, victim.info.pop(audit.PENDING))  # the chain head is locked now
     killer = make_engine(engine.url.render_as_string(hide_password=False),
                          isolation_level="AUTOCOMMIT")
     with killer.connect() as conn:

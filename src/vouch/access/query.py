@@ -122,8 +122,8 @@ def page(
     if not preds:
         return mark(select(model).where(false()))
     if dialect == "sqlite":
-        arms = [arm for p in preds for arm in _split_small_subtree(p)]
-        clauses = [compile_sql(a, table, now, _likelihoods(profile, a)) for a in arms]
+        arms = [arm for p in preds for arm in split_small_subtree(p)]
+        clauses = [compile_sql(a, table, now, sqlite_likelihoods(profile, a)) for a in arms]
         if len(clauses) == 1:
             return mark(select(model).where(clauses[0], *conds)
                         .order_by(*ordered(col, id_col)).limit(limit))
@@ -157,7 +157,7 @@ def _dense(profile: AccessProfile, preds: Sequence[Pred]) -> bool:
     return any((density(profile, leaf) or 0.0) >= DENSE for p in preds for leaf in leaves(p))
 
 
-def _likelihoods(profile: AccessProfile, p: Pred) -> dict[Pred, float]:
+def sqlite_likelihoods(profile: AccessProfile, p: Pred) -> dict[Pred, float]:
     """SQLite hints for the reports and subtree leaves of one arm."""
     out: dict[Pred, float] = {}
     for leaf in leaves(p):
@@ -168,7 +168,7 @@ def _likelihoods(profile: AccessProfile, p: Pred) -> dict[Pred, float]:
     return out
 
 
-def _split_small_subtree(p: Pred) -> list[Pred]:
+def split_small_subtree(p: Pred) -> list[Pred]:
     """`department in subtree AND rest` as one arm per department (each read in order on
     (department_id, updated_at, id)) when the subtree is small; the ids come from the
     cached profile, which the policy version invalidates."""

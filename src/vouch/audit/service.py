@@ -67,7 +67,7 @@ def _actor_name(session: Session, origin: Origin) -> str | None:
     return user.username if user is not None else None
 
 
-def _write(session: Session, pending: list[dict[str, Any]]) -> None:
+def write_pending(session: Session, pending: list[dict[str, Any]]) -> None:
     names = {id(e["origin"]): _actor_name(session, e["origin"]) for e in pending}
     head = AuditHead.__table__
     events = AuditEvent.__table__
@@ -104,7 +104,7 @@ def _write(session: Session, pending: list[dict[str, Any]]) -> None:
 def _flush_audit(session: Session) -> None:
     pending = session.info.pop(PENDING, None)
     if pending:
-        _write(session, pending)
+        write_pending(session, pending)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -47,7 +47,7 @@ def decode_cursor(cursor: str) -> tuple[Any, int]:
         raise Invalid("cursor is not one this server issued", field="cursor") from None
 
 
-def _cursor_fits(odef: ObjectDef, sort_field: str, value: Any, nullable: bool) -> bool:
+def cursor_fits(odef: ObjectDef, sort_field: str, value: Any, nullable: bool) -> bool:
     """A cursor value of the sort column's type (one issued for another sort would be
     compared with the wrong type of column)."""
     if value is None:

@@ -14,7 +14,7 @@ from vouch.records.models import model_for
 from vouch.records.values import MAX_ID
 
 
-def _filter_clauses(
+def filter_clauses(
     ctx: RequestContext, odef: ObjectDef, filters: Any
 ) -> tuple[list[ColumnElement[bool]], list[str]]:
     """User filters in the condition language (a list of leaf conditions or any
@@ -60,7 +60,7 @@ def _fields_of(cond: Any) -> list[str]:
     return []
 
 
-def _parse_sort(odef: ObjectDef, sort: str | None) -> tuple[str, bool]:
+def parse_sort(odef: ObjectDef, sort: str | None) -> tuple[str, bool]:
     sort = sort or "-updated_at"
     descending = sort.startswith("-")
     name = sort.lstrip("-+")
@@ -69,7 +69,7 @@ def _parse_sort(odef: ObjectDef, sort: str | None) -> tuple[str, bool]:
     return name, descending
 
 
-def _search_clause(ctx: RequestContext, odef: ObjectDef, q: str) -> ColumnElement[bool]:
+def search_clause(ctx: RequestContext, odef: ObjectDef, q: str) -> ColumnElement[bool]:
     """Free text over the searchable fields the viewer can read: a field they cannot read
     never takes part, so a match can never reveal its value."""
     readable = set(readable_fields(ctx.profile, odef.name))

@@ -16,7 +16,7 @@ from vouch.org.models import User
 from vouch.records.sensitive_reads import READ_AUDIT_IDS
 from vouch.records.use_case import atomic, require_function
 from vouch.records.values import MAX_ID, check_values, reference_problems
-from vouch.records.writing import _insert
+from vouch.records.writing import insert_records
 
 IMPORT_ERRORS_SHOWN = 1000
 
@@ -88,8 +88,8 @@ def import_records(
         raise Invalid(f"{len(bad_rows)} of {len(rows)} rows have errors; nothing was imported",
                       field="file", **report)
     with atomic(ctx):
-        created = _insert(ctx, odef, [(clean, system) for _n, clean, system in good],
-                          reason="import")
+        created = insert_records(ctx, odef, [(clean, system) for _n, clean, system in good],
+                                 reason="import")
         ids = [r.id for r in created]
         audit.record(ctx.session, ctx.origin, "record.import", object=obj, at=ctx.now,
                      details={**(source or {}), "rows": len(rows), "created": len(ids),

@@ -35,6 +35,7 @@ from vouch.catalog import TEXT_TYPES, FieldDef, FieldLevel, FieldType, ObjectDef
 from vouch.context import RequestContext
 from vouch.errors import Invalid, VouchError
 from vouch.records import service
+from vouch.records.sensitive_reads import READ_AUDIT_IDS
 
 log = logging.getLogger("vouch.records.io")
 
@@ -204,7 +205,7 @@ def stream_export(engine: Engine, spec: ExportSpec) -> Iterator[bytes]:
                 items = service.render_records(ctx, spec.obj, page)
                 session.expunge_all()  # rows already written need not stay in memory
                 rows += len(items)
-                ids += [i["id"] for i in items[:max(0, service.READ_AUDIT_IDS - len(ids))]]
+                ids += [i["id"] for i in items[:max(0, READ_AUDIT_IDS - len(ids))]]
                 chunk = sink.write(items)
                 if chunk:
                     yield chunk

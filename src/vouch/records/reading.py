@@ -20,13 +20,13 @@ from vouch.access.engine import (
 from vouch.catalog import FieldLevel, FieldType, ObjectDef, get_object
 from vouch.context import RequestContext
 from vouch.errors import Invalid, NotFound
-from vouch.records.cursor import _cursor_fits, decode_cursor, encode_cursor
-from vouch.records.filters import _filter_clauses, _parse_sort, _search_clause
+from vouch.records.cursor import cursor_fits, decode_cursor, encode_cursor
+from vouch.records.filters import filter_clauses, parse_sort, search_clause
 from vouch.records.models import RecordBase, model_for
 from vouch.records.sensitive_reads import note_sensitive_read
 from vouch.records.use_case import atomic, require_function
-from vouch.records.values import _has_nul
-from vouch.records.visibility import _facts, _visible_rows
+from vouch.records.values import has_nul
+from vouch.records.visibility import record_facts_by_id, visible_rows
 
 MAX_LIMIT = 500
 NOT_NULL_SORTS = frozenset({"id", "created_at", "updated_at", "owner_id", "department_id"})
@@ -60,13 +60,13 @@ def plan_list(
     odef = get_object(obj)
     require_function(ctx, obj, action)
     for name, given in (("filter", filters), ("q", q)):
-        if _has_nul(given):
+        if has_nul(given):
             raise Invalid(f"{name} contains a NUL character", field=name)
-    sort_field, descending = _parse_sort(odef, sort)
-    where, used = _filter_clauses(ctx, odef, filters)
+    sort_field, descending = parse_sort(odef, sort)
+    where, used = filter_clauses(ctx, odef, filters)
     check_queryable(ctx.profile, obj, filter=used, sort=[sort_field])
     if q:
-        where.append(_search_clause(ctx, odef, q))
+        where.append(search_clause(ctx, odef, q))
     nullable = sort_field not in NOT_NULL_SORTS and not (
         sort_field in odef.field_map and odef.field_map[sort_field].required
     )
@@ -78,7 +78,7 @@ def fetch_page(ctx: RequestContext, plan: ListPlan, *, limit: int,
     """The next `limit` rows of a planned list and the cursor after them."""
     odef = get_object(plan.obj)
     after = decode_cursor(cursor) if cursor else None
-    if after is not None and not _cursor_fits(odef, plan.sort_field, after[0], plan.nullable):
+    if after is not None and not cursor_fits(odef, plan.sort_field, after[0], plan.nullable):
         raise Invalid("cursor does not belong to this sort order", field="cursor")
     if plan.nullable:
         after_null = bool(after and after[0] is None)
@@ -145,7 +145,7 @@ def render_records(ctx: RequestContext, obj: str, rows: list[RecordBase]) -> lis
     levels = object_field_levels(ctx.profile, obj)
     edit_granted = ctx.profile.access(obj, "edit").granted
     # record facts (owner departments, shares) only matter when some row may be editable
-    facts = _facts(ctx, obj, rows) if edit_granted and rows else {}
+    facts = record_facts_by_id(ctx, obj, rows) if edit_granted and rows else {}
     refs = _reference_names(ctx, odef, rows, levels)
     out = []
     for r in rows:
@@ -196,15 +196,15 @@ def _reference_names(
 
 def get_record(ctx: RequestContext, obj: str, record_id: int) -> dict[str, Any]:
     with atomic(ctx):
-        return _shown(ctx, obj, record_id, purpose="get")
+        return shown_record(ctx, obj, record_id, purpose="get")
 
 
-def _shown(ctx: RequestContext, obj: str, record_id: int, *, purpose: str) -> dict[str, Any]:
+def shown_record(ctx: RequestContext, obj: str, record_id: int, *, purpose: str) -> dict[str, Any]:
     """The record as the actor sees it, noting a clear read of sensitive fields (inside
     the caller's transaction)."""
     get_object(obj)
     require_function(ctx, obj, "view")
-    row = _visible_rows(ctx, obj, [record_id]).get(record_id)
+    row = visible_rows(ctx, obj, [record_id]).get(record_id)
     if row is None:
         raise NotFound(obj, record_id)
     item = render_records(ctx, obj, [row])[0]

@@ -25,11 +25,7 @@ from vouch.records.reading import (
     plan_list,
     render_records,
 )
-from vouch.records.sensitive_reads import (
-    READ_AUDIT_IDS,
-    clear_sensitive_fields,
-    note_sensitive_read,
-)
+from vouch.records.sensitive_reads import clear_sensitive_fields, note_sensitive_read
 from vouch.records.sharing import list_shares, share_dict, share_record, unshare_record
 from vouch.records.use_case import atomic, require_function
 from vouch.records.values import MAX_ID, OWNER_KEYS, check_values, coerce_input, reference_problems
@@ -37,7 +33,7 @@ from vouch.records.writing import create_record, delete_record, transfer_record,
 
 __all__ = [
     "IMPORT_ERRORS_SHOWN", "MAX_ID", "MAX_LIMIT", "NOT_NULL_SORTS", "OWNER_KEYS",
-    "READ_AUDIT_IDS", "ListPlan", "Page", "atomic", "catalog_for", "check_integers",
+    "ListPlan", "Page", "atomic", "catalog_for", "check_integers",
     "check_values", "clear_sensitive_fields", "coerce_input", "count_records", "create_record",
     "decode_cursor", "delete_record", "encode_cursor", "fetch_page", "get_record",
     "import_records", "list_records", "list_shares", "looks_like_formula",

@@ -15,9 +15,9 @@ from vouch.context import RequestContext
 from vouch.errors import Invalid, NotFound
 from vouch.org.models import Department, User
 from vouch.records.use_case import atomic, require_function
-from vouch.records.values import MAX_ID, _has_nul
-from vouch.records.visibility import _visible_rows
-from vouch.records.writing import _load_for
+from vouch.records.values import MAX_ID, has_nul
+from vouch.records.visibility import visible_rows
+from vouch.records.writing import load_for_action
 
 
 def share_record(
@@ -30,12 +30,12 @@ def share_record(
                       field="principal_kind")
     if access not in set(ShareAccess):
         raise Invalid("access must be read or read_write", field="access")
-    if _has_nul(reason):
+    if has_nul(reason):
         raise Invalid("reason contains a NUL character", field="reason")
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= ctx.now):
         raise Invalid("expires_at must be a future instant with a time zone", field="expires_at")
     with atomic(ctx):
-        _load_for(ctx, obj, record_id, "share")
+        load_for_action(ctx, obj, record_id, "share")
         _check_principal(ctx, principal_kind, principal_id)
         share = Share(object=obj, record_id=record_id, principal_kind=principal_kind,
                       principal_id=principal_id, access=access, shared_by=ctx.actor_id,
@@ -68,7 +68,7 @@ def share_dict(s: Share) -> dict[str, Any]:
 def unshare_record(ctx: RequestContext, obj: str, record_id: int, share_id: int) -> None:
     get_object(obj)
     with atomic(ctx):
-        _load_for(ctx, obj, record_id, "share")
+        load_for_action(ctx, obj, record_id, "share")
         share = ctx.session.get(Share, share_id)
         if share is None or share.object != obj or share.record_id != record_id:
             raise NotFound("share", share_id)
@@ -82,7 +82,7 @@ def unshare_record(ctx: RequestContext, obj: str, record_id: int, share_id: int)
 def list_shares(ctx: RequestContext, obj: str, record_id: int) -> list[dict[str, Any]]:
     get_object(obj)
     require_function(ctx, obj, "view")
-    if not _visible_rows(ctx, obj, [record_id]):
+    if not visible_rows(ctx, obj, [record_id]):
         raise NotFound(obj, record_id)
     shares = ctx.session.scalars(
         select(Share).where(Share.object == obj, Share.record_id == record_id).order_by(Share.id)

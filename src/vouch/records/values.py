@@ -13,19 +13,19 @@ from vouch.catalog import FieldDef, FieldLevel, FieldType, ObjectDef
 from vouch.context import RequestContext
 from vouch.errors import FieldDenied, Invalid, VouchError
 from vouch.org.models import User
-from vouch.records.visibility import _visible_ids
+from vouch.records.visibility import visible_ids
 
 MAX_ID = 2**31 - 1
 
 
-def _has_nul(value: Any) -> bool:
+def has_nul(value: Any) -> bool:
     """NUL cannot be stored or compared in PostgreSQL text: refused as input everywhere."""
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
+        return any(has_nul(v) for v in value)
     return False
 
 
@@ -124,14 +124,14 @@ def reference_problems(ctx: RequestContext, odef: ObjectDef,
             continue
         assert f.ref is not None
         wanted = {r[f.name] for r in rows if r.get(f.name) is not None}
-        visible = _visible_ids(ctx, f.ref, wanted)
+        visible = visible_ids(ctx, f.ref, wanted)
         out += [(i, Invalid(f"{f.name}: no {f.ref} {r[f.name]}", field=f.name))
                 for i, r in enumerate(rows)
                 if r.get(f.name) is not None and r[f.name] not in visible]
     return sorted(out, key=lambda p: p[0])
 
 
-def _active_user(ctx: RequestContext, user_id: Any, field: str) -> User:
+def require_active_user(ctx: RequestContext, user_id: Any, field: str) -> User:
     ok = isinstance(user_id, int) and not isinstance(user_id, bool) and 1 <= user_id <= MAX_ID
     user = ctx.session.get(User, user_id) if ok else None
     if user is None or not user.active:

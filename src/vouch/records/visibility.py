@@ -12,8 +12,8 @@ from vouch.org.models import User
 from vouch.records.models import RecordBase, model_for
 
 
-def _visible_rows(ctx: RequestContext, obj: str, ids: list[int],
-                  action: str = "view", lock: bool = False) -> dict[int, RecordBase]:
+def visible_rows(ctx: RequestContext, obj: str, ids: list[int],
+                 action: str = "view", lock: bool = False) -> dict[int, RecordBase]:
     if not ids:
         return {}
     model = model_for(obj)
@@ -23,7 +23,7 @@ def _visible_rows(ctx: RequestContext, obj: str, ids: list[int],
     return {r.id: r for r in ctx.session.scalars(stmt)}
 
 
-def _visible_ids(ctx: RequestContext, obj: str, ids: set[int]) -> set[int]:
+def visible_ids(ctx: RequestContext, obj: str, ids: set[int]) -> set[int]:
     """Which of `ids` the actor can view (one query per 500 ids)."""
     if not ids or not ctx.profile.access(obj, "view").granted:
         return set()
@@ -36,7 +36,8 @@ def _visible_ids(ctx: RequestContext, obj: str, ids: set[int]) -> set[int]:
     return out
 
 
-def _facts(ctx: RequestContext, obj: str, rows: list[RecordBase]) -> dict[int, RecordFacts]:
+def record_facts_by_id(ctx: RequestContext, obj: str,
+                       rows: list[RecordBase]) -> dict[int, RecordFacts]:
     owners = {r.owner_id for r in rows}
     depts = dict(ctx.session.execute(
         select(User.id, User.department_id).where(User.id.in_(owners))

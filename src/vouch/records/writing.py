@@ -18,10 +18,16 @@ from vouch.context import RequestContext
 from vouch.errors import Conflict, FunctionDenied, Invalid, NotFound, RecordActionDenied
 from vouch.org.models import Department
 from vouch.records.models import RecordBase, model_for
-from vouch.records.reading import _shown
+from vouch.records.reading import shown_record
 from vouch.records.use_case import atomic, require_function
-from vouch.records.values import MAX_ID, OWNER_KEYS, _active_user, check_values, reference_problems
-from vouch.records.visibility import _facts, _visible_rows
+from vouch.records.values import (
+    MAX_ID,
+    OWNER_KEYS,
+    check_values,
+    reference_problems,
+    require_active_user,
+)
+from vouch.records.visibility import record_facts_by_id, visible_rows
 
 
 def _values(odef: ObjectDef, row: RecordBase) -> dict[str, Any]:
@@ -34,7 +40,7 @@ def _shown_or_summary(ctx: RequestContext, obj: str, row: RecordBase,
     """After a write: the record as shown, or only its id and owner when the write took it
     out of the actor's view (a transfer to someone else's team)."""
     try:
-        return _shown(ctx, obj, row.id, purpose=purpose)
+        return shown_record(ctx, obj, row.id, purpose=purpose)
     except NotFound:
         return {"id": row.id, "owner_id": row.owner_id, "department_id": row.department_id,
                 "version": row.version, "_visible": False}
@@ -50,13 +56,13 @@ def create_record(ctx: RequestContext, obj: str, values: Mapping[str, Any]) -> d
         refs = reference_problems(ctx, odef, [clean])
         if refs:
             raise refs[0][1]
-        record = _insert(ctx, odef, [(clean, system)])[0]
+        record = insert_records(ctx, odef, [(clean, system)])[0]
         return _shown_or_summary(ctx, obj, record, "create")
 
 
-def _insert(ctx: RequestContext, odef: ObjectDef,
-            rows: Sequence[tuple[dict[str, Any], Mapping[str, Any]]],
-            reason: str | None = None) -> list[RecordBase]:
+def insert_records(ctx: RequestContext, odef: ObjectDef,
+                   rows: Sequence[tuple[dict[str, Any], Mapping[str, Any]]],
+                   reason: str | None = None) -> list[RecordBase]:
     """Insert validated rows (clean fields, owner keys) owned by the actor, apply any owner
     change as a transfer, and queue a `record.create` event per record."""
     model = model_for(odef.name)
@@ -82,13 +88,13 @@ def _apply_owner_change(ctx: RequestContext, obj: str, record: RecordBase,
     transfer the record. Setting them to what they already are changes nothing."""
     if all(getattr(record, k) == v for k, v in system.items()):
         return
-    facts = _facts(ctx, obj, [record])[record.id]
+    facts = record_facts_by_id(ctx, obj, [record])[record.id]
     if not can(ctx.profile, obj, "transfer", facts, ctx.now):
         if not ctx.profile.access(obj, "transfer").granted:
             raise FunctionDenied(obj, "transfer")
         raise NotFound(obj, record.id)
     if "owner_id" in system:
-        owner = _active_user(ctx, system["owner_id"], "owner_id")
+        owner = require_active_user(ctx, system["owner_id"], "owner_id")
         record.owner_id = owner.id
         record.department_id = owner.department_id
     if "department_id" in system:
@@ -101,14 +107,14 @@ def _apply_owner_change(ctx: RequestContext, obj: str, record: RecordBase,
     ctx.session.flush()
 
 
-def _load_for(ctx: RequestContext, obj: str, record_id: int, action: str) -> RecordBase:
+def load_for_action(ctx: RequestContext, obj: str, record_id: int, action: str) -> RecordBase:
     """The record, locked, if `action` may be done on it: 404 when the actor cannot view
     it, 403 naming the action when they can view it but the action's scope misses it."""
     require_function(ctx, obj, action)
-    row = _visible_rows(ctx, obj, [record_id], action="view", lock=True).get(record_id)
+    row = visible_rows(ctx, obj, [record_id], action="view", lock=True).get(record_id)
     if row is None:
         raise NotFound(obj, record_id)
-    facts = _facts(ctx, obj, [row])[row.id]
+    facts = record_facts_by_id(ctx, obj, [row])[row.id]
     if not can(ctx.profile, obj, action, facts, ctx.now):
         raise RecordActionDenied(obj, action, record_id)
     return row
@@ -127,7 +133,7 @@ def update_record(
 ) -> dict[str, Any]:
     odef = get_object(obj)
     with atomic(ctx):
-        row = _load_for(ctx, obj, record_id, "edit")
+        row = load_for_action(ctx, obj, record_id, "edit")
         _check_version(obj, row, version)
         levels = capped_levels(object_field_levels(ctx.profile, obj), True)
         system, clean, problems = check_values(ctx, odef, values, new=False, levels=levels)
@@ -171,7 +177,7 @@ def delete_record(ctx: RequestContext, obj: str, record_id: int,
                   version: int | None = None) -> None:
     odef = get_object(obj)
     with atomic(ctx):
-        row = _load_for(ctx, obj, record_id, "delete")
+        row = load_for_action(ctx, obj, record_id, "delete")
         if version is not None:
             _check_version(obj, row, version)
         before = _values(odef, row)
@@ -190,10 +196,10 @@ def transfer_record(ctx: RequestContext, obj: str, record_id: int, new_owner_id:
                     version: int | None = None) -> dict[str, Any]:
     get_object(obj)
     with atomic(ctx):
-        row = _load_for(ctx, obj, record_id, "transfer")
+        row = load_for_action(ctx, obj, record_id, "transfer")
         if version is not None:
             _check_version(obj, row, version)
-        owner = _active_user(ctx, new_owner_id, "owner_id")
+        owner = require_active_user(ctx, new_owner_id, "owner_id")
         before = {"owner_id": row.owner_id, "department_id": row.department_id}
         row.owner_id = owner.id
         row.department_id = owner.department_id

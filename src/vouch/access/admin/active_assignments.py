@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from vouch.access.models import RoleAssignment
 
 
-def _active_assignment_count(session: Session, role_id: int, now: datetime) -> int:
+def active_assignment_count(session: Session, role_id: int, now: datetime) -> int:
     return int(session.scalar(select(func.count()).select_from(RoleAssignment).where(
-        RoleAssignment.role_id == role_id, _assignment_active(now))) or 0)
+        RoleAssignment.role_id == role_id, assignment_active_at(now))) or 0)
 
 
-def _assignment_active(now: datetime) -> ColumnElement[bool]:
+def assignment_active_at(now: datetime) -> ColumnElement[bool]:
     return or_(RoleAssignment.expires_at.is_(None), RoleAssignment.expires_at > now)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from vouch.access.admin.active_assignments import _assignment_active
+from vouch.access.admin.active_assignments import assignment_active_at
 from vouch.access.admin.authority import (
     CONFIG_READERS,
     check_delegated,
@@ -52,7 +52,7 @@ def list_assignments(ctx: RequestContext, *, user_id: int | None = None,
     if role_id is not None:
         stmt = stmt.where(RoleAssignment.role_id == role_id)
     if active is not None:
-        live = _assignment_active(ctx.now)
+        live = assignment_active_at(ctx.now)
         stmt = stmt.where(live if active else ~live)
     return page(ctx.session, stmt, RoleAssignment.id, limit, cursor,
                 lambda a: _assignment_dict(ctx.session, a, ctx.now))
@@ -181,7 +181,7 @@ def end_assignments(ctx: RequestContext, user_id: int,
     them as they were. Used by deactivation and moves, inside their transactions."""
     ended = []
     for a in ctx.session.scalars(select(RoleAssignment).where(
-            RoleAssignment.user_id == user_id, _assignment_active(ctx.now))
+            RoleAssignment.user_id == user_id, assignment_active_at(ctx.now))
             .order_by(RoleAssignment.id)):
         if keep(a):
             continue

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from vouch.access.admin.active_assignments import _assignment_active
+from vouch.access.admin.active_assignments import assignment_active_at
 from vouch.access.models import Role, RoleAssignment
 from vouch.context import RequestContext
 from vouch.errors import PermissionDenied
@@ -67,7 +67,7 @@ def check_delegated(ctx: RequestContext, permission: str, departments: Iterable[
         keys = ctx.session.scalars(
             select(Role.key).join(RoleAssignment, RoleAssignment.role_id == Role.id)
             .where(RoleAssignment.user_id == user_id, Role.delegable.is_(False),
-                   _assignment_active(ctx.now))).all()
+                   assignment_active_at(ctx.now))).all()
         if keys:
             raise delegation_denied(permission, f"user {user_id} holds roles that are not "
                                     f"delegable ({', '.join(sorted(keys))})")

@@ -61,11 +61,11 @@ def is_db_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
-def _exists(session: Session, model: Any, row_id: object) -> bool:
+def row_exists(session: Session, model: Any, row_id: object) -> bool:
     return is_db_id(row_id) and session.get(model, row_id) is not None
 
 
-def _choice(value: object, known: Iterable[str], what: str, path: str) -> str:
+def clean_choice(value: object, known: Iterable[str], what: str, path: str) -> str:
     names = tuple(known)
     if not isinstance(value, str) or value not in names:
         raise Invalid(f"{path}: unknown {what} {value!r}; known: {', '.join(names)}",
@@ -73,5 +73,5 @@ def _choice(value: object, known: Iterable[str], what: str, path: str) -> str:
     return value
 
 
-def _clean_name(value: object, field: str, required: bool = True) -> str | None:
+def clean_name(value: object, field: str, required: bool = True) -> str | None:
     return clean_text(value, field, required=required)

@@ -52,7 +52,7 @@ def refuse_if_rules_name(session: Session, kind: str, ids: tuple[int, ...]) -> N
                        {"rules": rules})
 
 
-def _delete_shares_to(session: Session, kinds: tuple[str, ...], ids: tuple[int, ...]) -> int:
+def delete_shares_to(session: Session, kinds: tuple[str, ...], ids: tuple[int, ...]) -> int:
     """Manual shares to a principal that is going away (an id could be reused later)."""
     result = session.execute(delete(Share).where(Share.principal_kind.in_(kinds),
                                                  Share.principal_id.in_(ids)))

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
-from vouch.access.admin.inputs import _choice, _exists
+from vouch.access.admin.inputs import clean_choice, row_exists
 from vouch.access.models import FieldRule, Grant, RoleDepartment, RolePermission
 from vouch.catalog import (
     ACTIONS,
@@ -34,9 +34,9 @@ def validate_grants(raw: object) -> list[tuple[str, str, str]]:
         path = f"grants[{i}]"
         if not isinstance(g, Mapping):
             raise Invalid(f"{path} must be an object", field=path)
-        obj = _choice(g.get("object"), OBJECT_NAMES, "object", f"{path}.object")
-        action = _choice(g.get("action"), ACTIONS, "action", f"{path}.action")
-        scope = _choice(g.get("scope"), [s.value for s in Scope], "scope", f"{path}.scope")
+        obj = clean_choice(g.get("object"), OBJECT_NAMES, "object", f"{path}.object")
+        action = clean_choice(g.get("action"), ACTIONS, "action", f"{path}.action")
+        scope = clean_choice(g.get("scope"), [s.value for s in Scope], "scope", f"{path}.scope")
         if action in OBJECT_ACTIONS and scope not in (Scope.ALL, Scope.NONE):
             raise Invalid(f"{path}.scope: {action} is an object action; its scope is all "
                           "(granted) or none", field=f"{path}.scope")
@@ -57,18 +57,18 @@ def validate_field_rules(raw: object) -> list[tuple[str, str | None, str | None,
         path = f"field_rules[{i}]"
         if not isinstance(r, Mapping):
             raise Invalid(f"{path} must be an object", field=path)
-        obj = _choice(r.get("object"), OBJECT_NAMES, "object", f"{path}.object")
+        obj = clean_choice(r.get("object"), OBJECT_NAMES, "object", f"{path}.object")
         field, sens = r.get("field"), r.get("sensitivity")
         if (field is None) == (sens is None):
             raise Invalid(f"{path}: give exactly one of field or sensitivity", field=path)
         if field is not None:
-            field = _choice(field, OBJECT_MAP[obj].field_map, f"field of {obj}",
-                            f"{path}.field")
+            field = clean_choice(field, OBJECT_MAP[obj].field_map, f"field of {obj}",
+                                 f"{path}.field")
         if sens is not None:
-            sens = _choice(sens, [s.value for s in Sensitivity], "sensitivity class",
-                           f"{path}.sensitivity")
-        level = _choice(r.get("level"), [v.value for v in FieldLevel], "level",
-                        f"{path}.level")
+            sens = clean_choice(sens, [s.value for s in Sensitivity], "sensitivity class",
+                                f"{path}.sensitivity")
+        level = clean_choice(r.get("level"), [v.value for v in FieldLevel], "level",
+                             f"{path}.level")
         key = (obj, field, sens)
         if key in seen:
             raise Invalid(f"{path}: the same rule as field_rules[{seen[key]}]", field=path)
@@ -80,7 +80,7 @@ def validate_field_rules(raw: object) -> list[tuple[str, str | None, str | None,
 def validate_permissions(raw: object) -> list[str]:
     if not isinstance(raw, list):
         raise Invalid("permissions must be a list", field="permissions")
-    return sorted({_choice(p, SYSTEM_PERMISSIONS, "system permission", f"permissions[{i}]")
+    return sorted({clean_choice(p, SYSTEM_PERMISSIONS, "system permission", f"permissions[{i}]")
                    for i, p in enumerate(raw)})
 
 
@@ -89,12 +89,12 @@ def validate_departments(session: Session, raw: object, field: str = "department
     if not isinstance(raw, list):
         raise Invalid(f"{field} must be a list", field=field)
     for i, d in enumerate(raw):
-        if not _exists(session, Department, d):
+        if not row_exists(session, Department, d):
             raise Invalid(f"{field}[{i}]: no department {d!r}", field=f"{field}[{i}]")
     return sorted(set(raw))
 
 
-def _write_role_parts(session: Session, role_id: int, parts: Mapping[str, Any]) -> None:
+def write_role_parts(session: Session, role_id: int, parts: Mapping[str, Any]) -> None:
     """Replace the role's grants, field rules, permissions and departments that `parts`
     carries (validated values)."""
     if "grants" in parts:
@@ -121,7 +121,7 @@ def _write_role_parts(session: Session, role_id: int, parts: Mapping[str, Any]) 
                 {"role_id": role_id, "department_id": d} for d in parts["departments"]])
 
 
-def _validate_role_parts(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
+def validate_role_parts(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
     parts: dict[str, Any] = {}
     if "grants" in values:
         parts["grants"] = validate_grants(values["grants"])

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from vouch.access.admin.active_assignments import _active_assignment_count, _assignment_active
+from vouch.access.admin.active_assignments import active_assignment_count, assignment_active_at
 from vouch.access.admin.authority import CONFIG_READERS, require_any
 from vouch.access.admin.change import (
     admin_change,
@@ -20,10 +20,10 @@ from vouch.access.admin.change import (
     require_version,
 )
 from vouch.access.admin.departments import in_any_subtree
-from vouch.access.admin.inputs import _clean_name, clean_text
-from vouch.access.admin.removal import _delete_shares_to, refuse_if_rules_name
+from vouch.access.admin.inputs import clean_name, clean_text
+from vouch.access.admin.removal import delete_shares_to, refuse_if_rules_name
 from vouch.access.admin.rendering import iso
-from vouch.access.admin.role_parts import _validate_role_parts, _write_role_parts
+from vouch.access.admin.role_parts import validate_role_parts, write_role_parts
 from vouch.access.models import (
     FieldRule,
     Grant,
@@ -67,7 +67,7 @@ def role_document(session: Session, role: Role, now: datetime | None = None
             select(RoleDepartment.department_id).where(RoleDepartment.role_id == role.id))),
     }
     if now is not None:
-        doc["active_assignments"] = _active_assignment_count(session, role.id, now)
+        doc["active_assignments"] = active_assignment_count(session, role.id, now)
     return doc
 
 
@@ -110,11 +110,11 @@ def create_role(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> 
     ctx.require("manage_roles")
     why = clean_reason(reason)
     key = _clean_key(values.get("key"))
-    name = _clean_name(values.get("name"), "name")
-    name_en = _clean_name(values.get("name_en"), "name_en", required=False)
+    name = clean_name(values.get("name"), "name")
+    name_en = clean_name(values.get("name_en"), "name_en", required=False)
     delegable = bool(values.get("delegable", False))
     with admin_change(ctx):
-        parts = _validate_role_parts(ctx.session, {
+        parts = validate_role_parts(ctx.session, {
             "grants": values.get("grants", []), "field_rules": values.get("field_rules", []),
             "permissions": values.get("permissions", []),
             "departments": values.get("departments", [])})
@@ -129,7 +129,7 @@ def create_role(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> 
         ctx.session.add(role)
         flush_or_conflict(ctx.session, f"a role with key {key!r} exists already",
                           {"field": "key"})
-        _write_role_parts(ctx.session, role.id, parts)
+        write_role_parts(ctx.session, role.id, parts)
         after = role_document(ctx.session, role)
         log_change(ctx, "access.role_created", "role", role.id, why, after=after)
     return role_document(ctx.session, role, ctx.now)
@@ -142,9 +142,9 @@ def update_role(ctx: RequestContext, role_id: int, changes: Mapping[str, Any], v
     require_version(version)
     scalars: dict[str, Any] = {}
     if "name" in changes:
-        scalars["name"] = _clean_name(changes["name"], "name")
+        scalars["name"] = clean_name(changes["name"], "name")
     if "name_en" in changes:
-        scalars["name_en"] = _clean_name(changes["name_en"], "name_en", required=False)
+        scalars["name_en"] = clean_name(changes["name_en"], "name_en", required=False)
     if "description" in changes:
         scalars["description"] = clean_text(changes["description"], "description",
                                             required=False, limit=4000)
@@ -153,7 +153,7 @@ def update_role(ctx: RequestContext, role_id: int, changes: Mapping[str, Any], v
             raise Invalid("delegable must be true or false", field="delegable")
         scalars["delegable"] = changes["delegable"]
     with admin_change(ctx):
-        parts = _validate_role_parts(ctx.session, changes)
+        parts = validate_role_parts(ctx.session, changes)
         role = _role(ctx.session, role_id)
         before = role_document(ctx.session, role)
         claim_version(ctx.session, Role, role_id, version, "role")
@@ -164,7 +164,7 @@ def update_role(ctx: RequestContext, role_id: int, changes: Mapping[str, Any], v
         if scalars:
             ctx.session.execute(update(Role).where(Role.id == role_id).values(**scalars)
                                 .execution_options(synchronize_session=False))
-        _write_role_parts(ctx.session, role_id, parts)
+        write_role_parts(ctx.session, role_id, parts)
         ctx.session.refresh(role)
         after = role_document(ctx.session, role)
         log_change(ctx, "access.role_updated", "role", role_id, why, before=before,
@@ -178,7 +178,7 @@ def _check_holders_inside(ctx: RequestContext, role_id: int, departments: list[i
     rows = ctx.session.execute(
         select(User.id, User.username, User.department_id)
         .join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.role_id == role_id, _assignment_active(ctx.now))
+        .where(RoleAssignment.role_id == role_id, assignment_active_at(ctx.now))
     ).all()
     outside = [username for _uid, username, dept in rows
                if not in_any_subtree(ctx.session, dept, departments)]
@@ -197,12 +197,12 @@ def delete_role(ctx: RequestContext, role_id: int, version: object,
         role = _role(ctx.session, role_id)
         before = role_document(ctx.session, role)
         claim_version(ctx.session, Role, role_id, version, "role")
-        active = _active_assignment_count(ctx.session, role_id, ctx.now)
+        active = active_assignment_count(ctx.session, role_id, ctx.now)
         if active:
             raise Conflict(f"role {role.key} has {active} active assignment(s); end them "
                            "first", {"active_assignments": active})
         refuse_if_rules_name(ctx.session, "role", (role_id,))
-        shares = _delete_shares_to(ctx.session, ("role",), (role_id,))
+        shares = delete_shares_to(ctx.session, ("role",), (role_id,))
         for model in (RoleAssignment, Grant, FieldRule, RolePermission, RoleDepartment):
             ctx.session.execute(delete(model).where(model.role_id == role_id))
         ctx.session.execute(delete(Role).where(Role.id == role_id))

@@ -18,7 +18,14 @@ from vouch.access.admin.change import (
     require_version,
 )
 from vouch.access.admin.departments import department_parents
-from vouch.access.admin.inputs import MAX_ID, _choice, _clean_name, _exists, clean_text, reject_nul
+from vouch.access.admin.inputs import (
+    MAX_ID,
+    clean_choice,
+    clean_name,
+    clean_text,
+    reject_nul,
+    row_exists,
+)
 from vouch.access.engine.condition import ConditionError, parse_condition
 from vouch.access.models import RestrictionRule, Role, SharingRule
 from vouch.catalog import OBJECT_MAP, OBJECT_NAMES, FieldType, PrincipalKind, ShareAccess
@@ -99,14 +106,14 @@ def validate_principals(session: Session, raw: object) -> list[dict[str, Any]]:
         if extra:
             raise Invalid(f"{path}: unknown key(s) {', '.join(sorted(extra))}",
                           field=f"{path}.{sorted(extra)[0]}")
-        kind = _choice(p.get("kind"), RULE_PRINCIPAL_KINDS, "principal kind", f"{path}.kind")
+        kind = clean_choice(p.get("kind"), RULE_PRINCIPAL_KINDS, "principal kind", f"{path}.kind")
         pid = p.get("id")
         if kind == "all":
             if pid is not None:
                 raise Invalid(f"{path}.id: the principal all takes no id", field=f"{path}.id")
             entry: dict[str, Any] = {"kind": "all"}
         else:
-            if not _exists(session, models[kind], pid):
+            if not row_exists(session, models[kind], pid):
                 raise Invalid(f"{path}.id: no {kind.replace('_tree', '')} {pid!r}",
                               field=f"{path}.id")
             entry = {"kind": kind, "id": pid}
@@ -125,7 +132,7 @@ def list_rules(ctx: RequestContext, kind: str, obj: str | None = None) -> dict[s
     model, _label = _rule_kind(kind)
     stmt = select(model).order_by(model.id)
     if obj is not None:
-        _choice(obj, OBJECT_NAMES, "object", "object")
+        clean_choice(obj, OBJECT_NAMES, "object", "object")
         stmt = stmt.where(model.object == obj)
     return {"items": [rule_dict(r) for r in ctx.session.scalars(stmt)], "next_cursor": None}
 
@@ -145,9 +152,9 @@ def get_rule(ctx: RequestContext, kind: str, rule_id: int) -> dict[str, Any]:
 
 def _validate_rule(session: Session, kind: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """The whole rule as it will be stored (values carry every field)."""
-    obj = _choice(values.get("object"), OBJECT_NAMES, "object", "object")
+    obj = clean_choice(values.get("object"), OBJECT_NAMES, "object", "object")
     clean: dict[str, Any] = {
-        "name": _clean_name(values.get("name"), "name"),
+        "name": clean_name(values.get("name"), "name"),
         "object": obj,
         "condition": validate_condition(session, obj, values.get("condition")),
         "principals": validate_principals(session, values.get("principals")),
@@ -158,8 +165,8 @@ def _validate_rule(session: Session, kind: str, values: Mapping[str, Any]) -> di
     if not isinstance(clean["active"], bool):
         raise Invalid("active must be true or false", field="active")
     if kind == "sharing":
-        clean["access"] = _choice(values.get("access"), [a.value for a in ShareAccess],
-                                  "access", "access")
+        clean["access"] = clean_choice(values.get("access"), [a.value for a in ShareAccess],
+                                       "access", "access")
     return clean
 
 

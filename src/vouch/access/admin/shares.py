@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from vouch.access.admin.authority import CONFIG_READERS, require_any
 from vouch.access.admin.change import admin_change, clean_reason, log_change
-from vouch.access.admin.inputs import _choice
+from vouch.access.admin.inputs import clean_choice
 from vouch.access.admin.rendering import iso, page
 from vouch.access.models import Share
 from vouch.catalog import OBJECT_NAMES, PrincipalKind
@@ -31,13 +31,13 @@ def list_shares(ctx: RequestContext, *, obj: str | None = None, record_id: int |
     require_any(ctx, *CONFIG_READERS)
     stmt = select(Share)
     if obj is not None:
-        stmt = stmt.where(Share.object == _choice(obj, OBJECT_NAMES, "object", "object"))
+        stmt = stmt.where(Share.object == clean_choice(obj, OBJECT_NAMES, "object", "object"))
     if record_id is not None:
         if obj is None:
             raise Invalid("record needs object", field="object")
         stmt = stmt.where(Share.record_id == record_id)
     if principal_kind is not None:
-        stmt = stmt.where(Share.principal_kind == _choice(
+        stmt = stmt.where(Share.principal_kind == clean_choice(
             principal_kind, [k.value for k in PrincipalKind], "principal kind",
             "principal_kind"))
     if principal_id is not None:

@@ -11,7 +11,7 @@ from vouch.access.engine.decision import Explanation, LayerResult
 from vouch.access.engine.evaluate import compile_python
 from vouch.access.engine.facts import RecordFacts
 from vouch.access.engine.fields import object_field_levels, record_field_levels
-from vouch.access.engine.profile import AccessProfile, ScopeSource, _scope_branches
+from vouch.access.engine.profile import AccessProfile, ScopeSource, scope_branches
 from vouch.catalog import ACTIONS, OBJECT_ACTIONS, OBJECTS, FieldLevel, get_object
 
 
@@ -71,7 +71,7 @@ def _record_layer(
         return LayerResult("record", False, f"no scope for {action} on {obj}")
     reasons: list[str] = []
     for s in entry.sources:  # which roles' scopes reach the record
-        for b in _scope_branches(profile, {s.scope}):
+        for b in scope_branches(profile, {s.scope}):
             if compile_python(b.pred)(record, now):
                 reasons.append(f"role {s.role_key} at {s.scope}: {b.label}")
                 break

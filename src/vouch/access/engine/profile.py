@@ -231,7 +231,7 @@ def _compile_entry(profile: AccessProfile, obj: str, action: str) -> ActionAcces
         for rule in facts.restriction_rules
         if rule.object == obj and _matches(rule.principals, profile.principals)
     )
-    branches = _scope_branches(profile, {s.scope for s in sources})
+    branches = scope_branches(profile, {s.scope for s in sources})
     if action in ("view", "edit"):
         accesses = (
             frozenset({ShareAccess.READ, ShareAccess.READ_WRITE}) if action == "view"
@@ -254,7 +254,7 @@ def _compile_entry(profile: AccessProfile, obj: str, action: str) -> ActionAcces
     return ActionAccess(obj, action, sources, tuple(branches), view_gate, restrictions)
 
 
-def _scope_branches(profile: AccessProfile, scopes: set[str]) -> list[Branch]:
+def scope_branches(profile: AccessProfile, scopes: set[str]) -> list[Branch]:
     if not scopes:
         return []
     uid, dept = profile.user_id, profile.facts.department_id
