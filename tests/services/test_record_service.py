@@ -166,3 +166,45 @@ def test_cursor_paging_visits_every_visible_record_once(demo_engine: Engine, use
                 break
             cursor = page.next_cursor
         assert len(seen) == len(set(seen)) == records.count_records(ctx, "customer")
+
+
+def test_cached_first_page_obeys_share_expiry_at_each_request(demo_engine: Engine) -> None:
+    """The first page's statement is built once per profile with the decision time as a
+    parameter: a share that ends between two requests is gone from the second, although
+    the profile (and its statement) is the same."""
+    from sqlalchemy import delete
+
+    from vouch.access import query
+    from vouch.access.models import Share
+    from vouch.access.service import bump_policy_version, profile_for
+    from vouch.db import system_session
+
+    theirs = sorted(owned_ids(demo_engine, "customer", "zhangwei"))[0]
+    han = user_id(demo_engine, "hanmeimei")
+    with system_session(demo_engine, "test setup") as s:
+        s.add(Share(object="customer", record_id=theirs, principal_kind="user",
+                    principal_id=han, access="read", shared_by=None, created_at=DEMO_NOW,
+                    expires_at=DEMO_NOW + timedelta(hours=1), reason="expiring share"))
+        bump_policy_version(s)
+        s.commit()
+    try:
+        with Session(demo_engine) as s:
+            before = RequestContext.for_user(s, han, DEMO_NOW)
+            ids = {r["id"] for r in records.list_records(before, "customer", limit=500).items}
+            assert theirs in ids
+            after = RequestContext.for_user(s, han, DEMO_NOW + timedelta(hours=2))
+            assert after.profile is before.profile  # same profile, same cached statement
+            ids = {r["id"] for r in records.list_records(after, "customer", limit=500).items}
+            assert theirs not in ids
+            stmt, params = query.first_page(after.profile, "customer", "view", after.now,
+                                             dialect=demo_engine.dialect.name, limit=501)
+            assert params == {query.NOW: after.now}
+            with pytest.raises(Exception, match="vouch_now"):
+                s.scalars(stmt).all()  # never with a stale or missing time
+            s.rollback()
+            assert profile_for(s, han, DEMO_NOW) is before.profile
+    finally:
+        with system_session(demo_engine, "test cleanup") as s:
+            s.execute(delete(Share).where(Share.reason == "expiring share"))
+            bump_policy_version(s)
+            s.commit()

@@ -80,6 +80,7 @@ def fetch_page(ctx: RequestContext, plan: ListPlan, *, limit: int,
     after = decode_cursor(cursor) if cursor else None
     if after is not None and not cursor_fits(odef, plan.sort_field, after[0], plan.nullable):
         raise Invalid("cursor does not belong to this sort order", field="cursor")
+    params: dict[str, Any] = {}
     if plan.nullable:
         after_null = bool(after and after[0] is None)
         stmt = query.page_nullable(
@@ -87,13 +88,19 @@ def fetch_page(ctx: RequestContext, plan: ListPlan, *, limit: int,
             descending=plan.descending, where=plan.where, after=after, after_null=after_null,
             limit=limit + 1,
         )
-    else:
+    elif plan.where or after is not None:
         stmt = query.page(
             ctx.profile, plan.obj, plan.action, ctx.now,
             dialect=ctx.session.get_bind().dialect.name, order_by=plan.sort_field,
             descending=plan.descending, where=plan.where, after=after, limit=limit + 1,
         )
-    rows = list(ctx.session.scalars(stmt))
+    else:
+        stmt, params = query.first_page(
+            ctx.profile, plan.obj, plan.action, ctx.now,
+            dialect=ctx.session.get_bind().dialect.name, order_by=plan.sort_field,
+            descending=plan.descending, limit=limit + 1,
+        )
+    rows = list(ctx.session.scalars(stmt, params))
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None

@@ -122,6 +122,9 @@ class AccessProfile:
     _entries: dict[tuple[str, str], ActionAccess] = field(default_factory=dict, repr=False)
     _field_cache: dict[str, Any] = field(default_factory=dict, repr=False)
     _checks: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    # Statements built from this profile, with the decision time as a parameter
+    # (vouch.access.query.first_page): a profile is immutable, so they are too.
+    _statements: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
 
     @property
     def user_id(self) -> int:

@@ -85,7 +85,7 @@ def department_subtree_select(root: int) -> Any:
 
 
 def compile_sql(
-    p: Pred, table: Table, now: datetime, likelihood: Mapping[Pred, float] | None = None
+    p: Pred, table: Table, now: datetime | Any, likelihood: Mapping[Pred, float] | None = None
 ) -> ColumnElement[bool]:
     """`likelihood` (SQLite only) attaches an estimated truth probability to leaves, so
     the planner scans the ordered index for a dense branch instead of sorting it."""
@@ -94,7 +94,7 @@ def compile_sql(
 
 
 def _compile(
-    p: Pred, table: Table, now: datetime, hints: Mapping[Pred, float]
+    p: Pred, table: Table, now: datetime | Any, hints: Mapping[Pred, float]
 ) -> ColumnElement[bool]:
     if p in hints:
         inner = _compile(p, table, now, {})
