@@ -15,38 +15,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from tests.api.admin_helpers import error, events, uid, version_now
 from tests.api.conftest import API, Clock, Login
 from vouch.access.models import Share
-from vouch.access.service import policy_version
-from vouch.audit.models import AuditEvent
 from vouch.db import system_session
-from vouch.org.models import User
 from vouch.records.models import model_for
 
 EAST1, EAST2, SALES = 3, 4, 2
-
-
-def version_now(engine: Engine) -> int:
-    with Session(engine) as s:
-        return policy_version(s)
-
-
-def events(engine: Engine, action: str, record_id: object = None) -> list[AuditEvent]:
-    with Session(engine) as s:
-        q = select(AuditEvent).where(AuditEvent.action == action)
-        if record_id is not None:
-            q = q.where(AuditEvent.record_id == str(record_id))
-        return list(s.scalars(q.order_by(AuditEvent.seq)))
-
-
-def uid(engine: Engine, username: str) -> int:
-    with Session(engine) as s:
-        return s.scalars(select(User.id).where(User.username == username)).one()
-
-
-def error(r: Any) -> dict[str, Any]:
-    body: dict[str, Any] = r.json()["error"]
-    return body
 
 
 def role_id(client: TestClient, key: str) -> int:

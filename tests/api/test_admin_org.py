@@ -13,42 +13,18 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from tests.api.admin_helpers import error, events, uid, version_now
 from tests.api.conftest import API, Clock, Login
 from tests.conftest import DEMO_PASSWORD
 from vouch.access.models import Role, RoleAssignment
-from vouch.access.service import policy_version
-from vouch.audit.models import AuditEvent
 from vouch.auth.models import AuthSession
 from vouch.context import RequestContext
 from vouch.db import system_session
-from vouch.org.models import DepartmentClosure, ReportingClosure, User
+from vouch.org.models import DepartmentClosure, ReportingClosure
 from vouch.records.models import RECORD_MODELS, model_for
 from vouch.records.service import create_record
 
 SALES, EAST1, EAST2, SOUTH, FINANCE, IT = 2, 3, 4, 5, 6, 8
-
-
-def version_now(engine: Engine) -> int:
-    with Session(engine) as s:
-        return policy_version(s)
-
-
-def events(engine: Engine, action: str, record_id: object = None) -> list[AuditEvent]:
-    with Session(engine) as s:
-        q = select(AuditEvent).where(AuditEvent.action == action)
-        if record_id is not None:
-            q = q.where(AuditEvent.record_id == str(record_id))
-        return list(s.scalars(q.order_by(AuditEvent.seq)))
-
-
-def uid(engine: Engine, username: str) -> int:
-    with Session(engine) as s:
-        return s.scalars(select(User.id).where(User.username == username)).one()
-
-
-def error(r: Any) -> dict[str, Any]:
-    body: dict[str, Any] = r.json()["error"]
-    return body
 
 
 # --- departments ------------------------------------------------------------------------------
