@@ -7,8 +7,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 VOUCH := $(VENV)/bin/vouch
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+# The console (web/) is built into the package; rebuilt only when a file under web/ changed.
+CONSOLE := src/vouch/static/console
+WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -type f -print 2>/dev/null)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run setup test test-deep bench lint clean
+.PHONY: run setup console browser test test-deep bench lint clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -21,14 +26,33 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 
 setup: $(VENV)/.synced
 
-run: setup
+# npm ci only when the lock file changed (it empties node_modules/, stamp included).
+web/node_modules/.vouch-ci: web/package-lock.json web/package.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+$(CONSOLE)/index.html: $(WEB_SOURCES) web/node_modules/.vouch-ci
+	cd web && npm run build
+
+console: $(CONSOLE)/index.html
+
+# The browser tests drive Debian's chromium; CJK fonts so that Chinese renders (and shows
+# in the screenshots) instead of boxes.
+browser:
+	@command -v chromium >/dev/null && fc-list | grep -qi "noto.*cjk" || \
+	  { $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
+
+run: setup console
 	$(VOUCH) migrate
 	$(VOUCH) demo --if-empty $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)",)
 	@pw="$${DEMO_PASSWORD:-$$($(PY) -c 'from vouch.demo import DEFAULT_DEMO_PASSWORD as p; print(p)')}"; \
 	url="http://$${VOUCH_HOST:-127.0.0.1}:$${VOUCH_PORT:-8000}"; \
 	echo; \
 	echo "Vouch demo database: $${VOUCH_DATABASE_URL:-var/vouch.db}; demo password (demo only): $$pw"; \
-	echo "Serving the API at $$url/api/v1 (OpenAPI document: $$url/api/v1/openapi.json)."; \
+	echo "Open the console at $$url and sign in, e.g. as hanmeimei (sales rep), zhaomin"; \
+	echo "(finance) or wangfang (administrator), with the demo password."; \
+	echo "The API is at $$url/api/v1 (OpenAPI document: $$url/api/v1/openapi.json)."; \
 	echo "In another terminal, sign in as a sales rep and list her customers:"; \
 	echo "  TOKEN=\$$(curl -s -X POST $$url/api/v1/auth/token -H 'content-type: application/json' \\"; \
 	echo "    -d '{\"username\":\"hanmeimei\",\"password\":\"$$pw\"}' \\"; \
@@ -40,7 +64,7 @@ run: setup
 	echo
 	$(VOUCH) serve
 
-test: setup
+test: setup console browser
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-deep: setup
@@ -55,4 +79,5 @@ lint: setup
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) $(TOOLS) var .pytest_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .hypothesis web/node_modules $(CONSOLE) \
+	  test-artifacts

@@ -1,4 +1,5 @@
-"""The FastAPI application: routers under /api/v1, error bodies, request ids, no-store."""
+"""The FastAPI application: routers under /api/v1, error bodies, request ids, no-store,
+and the web console at `/`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -17,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vouch.audit import service as audit
 from vouch.config import Settings, database_url_from_env
+from vouch.console import CONSOLE_DIR, ConsoleFiles
 from vouch.deps import origin_of
 from vouch.errors import VouchError, is_denial
 from vouch.types import utcnow
@@ -106,7 +109,8 @@ def _validation_body(exc: RequestValidationError) -> dict[str, Any]:
 
 
 def create_app(engine: Engine | None = None, settings: Settings | None = None,
-               clock: Callable[[], datetime] = utcnow) -> FastAPI:
+               clock: Callable[[], datetime] = utcnow,
+               console_dir: Path = CONSOLE_DIR) -> FastAPI:
     from vouch.db import engine_for
 
     app = FastAPI(
@@ -153,6 +157,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None,
 
     for router in _routers():
         app.include_router(router, prefix=API)
+    # Added first, so inside RequestIdAndNoStore: console responses get request ids too.
+    app.add_middleware(ConsoleFiles, directory=console_dir)
     app.add_middleware(RequestIdAndNoStore, upload_limit=app.state.settings.max_upload_bytes)
     return app
 

@@ -730,6 +730,7 @@ rule("POST", "/auth/login", Variant("", "public", 200, lambda e, u: Call(
     "POST", "/auth/login", json=_credentials(e, u)), users=SIGN_IN_USERS))
 rule("POST", "/auth/logout", only("signed_in", 204, lambda e, u: Call(
     "POST", "/auth/logout", headers=_fresh_bearer(e, u))))
+rule("GET", "/auth/csrf", only("signed_in", 200, lambda e, u: Call("GET", "/auth/csrf")))
 rule("GET", "/me", only("signed_in", 200, lambda e, u: Call("GET", "/me"), check_me))
 rule("GET", "/me/sessions", only("signed_in", 200, lambda e, u: Call("GET", "/me/sessions")))
 rule("DELETE", "/me/sessions/{}",

@@ -100,6 +100,17 @@ def login(body: Credentials, request: Request, response: Response,
                        user=me_dict(ctx))
 
 
+class CsrfToken(BaseModel):
+    csrf_token: str | None
+
+
+@router.get("/auth/csrf", response_model=CsrfToken,
+            summary="The CSRF token of the current cookie session (the console asks again "
+                    "after a page reload; null for bearer tokens, which need none)")
+def csrf_token(principal: CurrentPrincipal) -> CsrfToken:
+    return CsrfToken(csrf_token=principal.csrf_token if principal.kind == "cookie" else None)
+
+
 @router.post("/auth/logout", status_code=204, summary="End the current session")
 def logout(request: Request, response: Response, principal: CurrentPrincipal,
            session: DbSession) -> Response:

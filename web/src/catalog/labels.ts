@@ -1,0 +1,37 @@
+// Labels of objects and fields in the user's language, from the last catalog loaded.
+// Kept outside React so that plain functions (describeError) can name things too.
+
+import type { Catalog, CatalogField, CatalogObject } from "../api/types";
+
+let current: Catalog | null = null;
+
+export function setCatalogLabels(catalog: Catalog | null): void {
+  current = catalog;
+}
+
+function isChinese(lang: string): boolean {
+  return lang.toLowerCase().startsWith("zh");
+}
+
+/** An object's or field's label in `lang`. */
+export function label(item: Pick<CatalogObject | CatalogField, "label_zh" | "label_en">,
+                      lang: string): string {
+  return isChinese(lang) ? item.label_zh : item.label_en;
+}
+
+/** "客户" / "customer" (English lower-cased inside sentences when `lower`). */
+export function objectLabel(name: string, lang: string, { lower = false } = {}): string {
+  const obj = current?.objects.find((o) => o.name === name || o.plural === name);
+  if (!obj) return name;
+  const text = label(obj, lang);
+  return lower && !isChinese(lang) ? text.toLowerCase() : text;
+}
+
+/** A field's label; the name itself when the object or field is not in the catalog (a
+ * system column, or a path such as grants[2].scope). */
+export function fieldLabel(object: string | undefined, field: string, lang: string): string {
+  const objects = current?.objects ?? [];
+  const obj = objects.find((o) => o.name === object || o.plural === object);
+  const found = obj?.fields.find((f) => f.name === field);
+  return found ? label(found, lang) : field;
+}

@@ -1,0 +1,85 @@
+// The console's screens and its side menu, in one place. Each screen is loaded lazily
+// (its own chunk), so a user downloads only the screens they open.
+//
+// Conventions for feature folders:
+// - record screens: /records/:object (list) and /records/:object/:id (detail), where
+//   :object is the catalog object's name (customer, contract, …);
+// - a screen enters the menu here, with the condition under which the user sees it; a
+//   menu entry is only added together with a real screen.
+
+import { ContactsOutlined, UserOutlined } from "@ant-design/icons";
+import type { MenuProps } from "antd";
+import type { TFunction } from "i18next";
+import { lazy } from "react";
+import type { RouteObject } from "react-router-dom";
+
+import type { CatalogObject, Me } from "./api/types";
+import { label } from "./catalog/labels";
+import { Lazy } from "./layout/Lazy";
+import NotFoundPage from "./layout/NotFoundPage";
+import StartPage from "./layout/StartPage";
+
+export const ACCOUNT_PATH = "/account";
+
+const AccountPage = lazy(() => import("./account/AccountPage"));
+
+/** Routes inside the signed-in shell (relative to `/`). */
+export const shellRoutes: RouteObject[] = [
+  { index: true, element: <StartPage /> },
+  { path: ACCOUNT_PATH.slice(1), element: <Lazy><AccountPage /></Lazy> },
+  { path: "*", element: <NotFoundPage /> },
+];
+
+export type MenuItem = Required<MenuProps>["items"][number];
+
+export interface NavigationInput {
+  me: Me;
+  objects: CatalogObject[];
+  language: string;
+  t: TFunction;
+}
+
+/** Record screens the user can open: every object whose view action they hold. */
+export function viewableObjects(objects: CatalogObject[]): CatalogObject[] {
+  return objects.filter((o) => o.actions.includes("view"));
+}
+
+export function recordListPath(object: string): string {
+  return `/records/${object}`;
+}
+
+/** Record screens are present in this build (they enter the menu and the routes). */
+export const RECORD_SCREENS = false;
+
+/** The side menu for this user: keys are paths. */
+export function navigation({ objects, language, t }: NavigationInput): MenuItem[] {
+  const items: MenuItem[] = [];
+  if (RECORD_SCREENS) {
+    const records = viewableObjects(objects).map((o) => ({
+      key: recordListPath(o.name), label: label(o, language),
+    }));
+    if (records.length) {
+      items.push({ key: "records", type: "group", label: t("menu.records"),
+                   children: records.map((r) => ({ ...r, icon: <ContactsOutlined /> })) });
+    }
+  }
+  items.push({ key: ACCOUNT_PATH, icon: <UserOutlined />, label: t("menu.account") });
+  return items;
+}
+
+/** Where "/" leads: the first screen of the menu (one's account when nothing else). */
+export function startPath(input: NavigationInput): string {
+  const first = (items: MenuItem[]): string | null => {
+    for (const item of items) {
+      if (!item) continue;
+      if ("children" in item && item.children) {
+        const found = first(item.children);
+        if (found) return found;
+      } else if (typeof item.key === "string" && item.key.startsWith("/")) {
+        return item.key;
+      }
+    }
+    return null;
+  };
+  return first(navigation(input)) ?? ACCOUNT_PATH;
+}
