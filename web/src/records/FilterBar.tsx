@@ -39,9 +39,11 @@ export default function FilterBar({ obj, filters, onChange }: Props) {
   const { t, i18n } = useTranslation('records');
   const candidates = useMemo(() => filterableFields(obj), [obj]);
   const active = useMemo(() => new Set(Object.keys(filters).map(filterFieldOf)), [filters]);
-  const [added, setAdded] = useState<string[]>(() =>
-    candidates.filter((f) => f.type === 'enum').slice(0, SHOWN_AT_FIRST).map((f) => f.name),
+  const defaults = useMemo(
+    () => candidates.filter((f) => f.type === 'enum').slice(0, SHOWN_AT_FIRST).map((f) => f.name),
+    [candidates],
   );
+  const [added, setAdded] = useState<string[]>(defaults);
   const shown = candidates.filter((f) => added.includes(f.name) || active.has(f.name));
   const more = candidates.filter((f) => !shown.includes(f));
 
@@ -61,6 +63,7 @@ export default function FilterBar({ obj, filters, onChange }: Props) {
             value={fieldValues(f.name)}
             onChange={(next) => onChange(withFieldFilters(filters, f.name, next))}
           />
+          {(active.has(f.name) || !defaults.includes(f.name)) && (
           <Button
             type="text"
             size="small"
@@ -71,6 +74,7 @@ export default function FilterBar({ obj, filters, onChange }: Props) {
               onChange(withFieldFilters(filters, f.name, {}));
             }}
           />
+          )}
         </Space>
       ))}
       {more.length > 0 && (

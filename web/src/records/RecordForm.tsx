@@ -134,7 +134,7 @@ export default function RecordForm({ obj, record, open, onClose, onSaved }: Prop
       {fields.length === 0 ? (
         <Typography.Paragraph type="secondary">{t('form.noWritableFields')}</Typography.Paragraph>
       ) : (
-        <Form form={form} layout="vertical" onFinish={submit} disabled={saving} requiredMark>
+        <Form form={form} name={`record-${obj.name}`} layout="vertical" onFinish={submit} disabled={saving} requiredMark>
           {fields.map((f) => (
             <Form.Item
               key={f.name}

@@ -5,6 +5,7 @@ import { EditOutlined } from '@ant-design/icons';
 import { Button, Empty, Table, Tooltip } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
 import type { TFunction } from 'i18next';
+import type { HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 
@@ -27,6 +28,11 @@ interface Props {
   /** Without onEdit no Edit button is shown. */
   onEdit?: (record: RecordItem) => void;
   emptyText: string;
+}
+
+/** Cells name their column (`data-column`), for tests and styles. */
+function cellData(key: string): HTMLAttributes<HTMLElement> {
+  return { 'data-column': key } as HTMLAttributes<HTMLElement>;
 }
 
 function systemColumn(key: string, t: TFunction, language: string) {
@@ -54,7 +60,16 @@ export default function RecordTable({ obj, items, columns, sort = '', onSort, lo
     if (isSystemColumn(key)) {
       const c = systemColumn(key, t, lang);
       c.sortable = c.sortable && !!onSort;
-      cols.push({ key, dataIndex: key, title: c.title, render: c.render, sorter: c.sortable, sortOrder: c.sortable ? order(key) : null });
+      cols.push({
+        key,
+        dataIndex: key,
+        title: c.title,
+        render: c.render,
+        sorter: c.sortable,
+        sortOrder: c.sortable ? order(key) : null,
+        onHeaderCell: () => cellData(key),
+        onCell: () => cellData(key),
+      });
       continue;
     }
     const field = obj.fields.find((f) => f.name === key);
@@ -69,6 +84,8 @@ export default function RecordTable({ obj, items, columns, sort = '', onSort, lo
       sorter: sortable,
       sortOrder: sortable ? order(key) : null,
       ellipsis: field.type === 'text',
+      onHeaderCell: () => cellData(key),
+      onCell: () => cellData(key),
       render: (_: unknown, r: RecordItem) =>
         isTitle && field.level !== 'masked' ? (
           <Link to={recordPath(obj.name, r.id)}>{String(r[key] ?? `#${r.id}`)}</Link>

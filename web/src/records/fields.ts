@@ -30,9 +30,10 @@ export function isEditable(field: CatalogField): boolean {
   return field.level === 'edit';
 }
 
-/** Long free text is not offered as a sort key. */
+/** Long free text is not offered as a sort key, nor a reference (it would sort by the
+ * referenced record's id, which means nothing to a reader). */
 export function isSortable(field: CatalogField): boolean {
-  return isReadable(field) && field.type !== 'text';
+  return isReadable(field) && field.type !== 'text' && field.type !== 'reference';
 }
 
 export function can(obj: CatalogObject, action: string): boolean {
@@ -48,7 +49,7 @@ export function titleField(obj: CatalogObject): CatalogField | undefined {
 }
 
 /** Columns a list starts with: the title, then a few short visible fields. */
-export function defaultColumns(obj: CatalogObject, max = 5): string[] {
+export function defaultColumns(obj: CatalogObject, max = 4): string[] {
   const out: string[] = [];
   const title = titleField(obj);
   if (title && isVisible(title)) out.push(title.name);

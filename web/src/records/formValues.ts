@@ -58,6 +58,9 @@ export function changedFields(fields: CatalogField[], before: RecordItem, after:
   return fields.filter((f) => {
     const a = before[f.name];
     const b = after[f.name];
+    if (a === b) return false;
+    // a mask only says whether the mask itself changed
+    if (f.level === 'masked') return String(a ?? '') !== String(b ?? '');
     if (isReference(a) || isReference(b)) {
       return (isReference(a) ? a.id : a ?? null) !== (isReference(b) ? b.id : b ?? null);
     }

@@ -1,7 +1,7 @@
 /** Names of users, departments and roles shown beside records (owner, department,
  * share principals), each fetched once per page load. */
 
-import { Typography } from 'antd';
+import { Tooltip, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -79,7 +79,12 @@ function useResolved<T>(load: () => Promise<T>, key: unknown): T | undefined {
 export function UserName({ id }: { id: number | null | undefined }) {
   const user = useResolved(() => (id ? fetchUser(id) : Promise.resolve(null)), id);
   if (!id) return <Typography.Text type="secondary">—</Typography.Text>;
-  return <span>{user ? userLabel(user) : `#${id}`}</span>;
+  if (!user) return <span>#{id}</span>;
+  return (
+    <Tooltip title={user.username}>
+      <span>{user.display_name || user.username}</span>
+    </Tooltip>
+  );
 }
 
 export function DepartmentName({ id }: { id: number | null | undefined }) {

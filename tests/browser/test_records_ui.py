@@ -1,0 +1,197 @@
+"""The catalog-driven record screens in a browser, as the demo's users see them (SCENARIOS
+stories 1 and 3): what each user is shown follows their permissions — rows, columns,
+masks and buttons — and an edit that lost a race shows what changed and reloads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.browser.conftest import screenshot, sign_in
+
+API = "/api/v1"
+
+
+def api_get(page: Page, path: str, **params: Any) -> Any:
+    """The API's own answer for the signed-in user (the page's session cookie)."""
+    res = page.request.get(f"{API}{path}", params=params)
+    assert res.ok, f"{path}: {res.status} {res.text()}"
+    return res.json()
+
+
+def api_patch(page: Page, path: str, body: dict[str, Any]) -> Any:
+    token = api_get(page, "/auth/csrf")["csrf_token"]
+    res = page.request.patch(f"{API}{path}", data=body, headers={"X-CSRF-Token": token})
+    assert res.ok, f"{path}: {res.status} {res.text()}"
+    return res.json()
+
+
+@pytest.fixture
+def racing_page(context: BrowserContext) -> Iterator[Page]:
+    """Like `page`, except that the one refused request the test provokes (409) is
+    expected: the browser logs it as a failed resource."""
+    pg = context.new_page()
+    problems: list[str] = []
+    pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    pg.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
+          if msg.type == "error" and not re.search(r"\b(401|409)\b", msg.text) else None)
+    yield pg
+    assert not problems, "\n".join(problems)
+
+
+def open_list(page: Page, obj: str) -> None:
+    page.goto(f"/records/{obj}")
+    expect(page.locator(f"[data-object={obj}]")).to_be_visible()
+    # the first page and its total have arrived
+    expect(page.locator("[data-total]")).to_be_visible()
+    expect(page.locator(".ant-table-tbody .ant-spin-spinning")).to_have_count(0)
+
+
+def header_keys(page: Page) -> list[str]:
+    return page.locator("thead th[data-column]").evaluate_all(
+        "cells => cells.map(c => c.getAttribute('data-column'))")
+
+
+def column_texts(page: Page, key: str) -> list[str]:
+    return page.locator(f"tbody td[data-column={key}]").all_inner_texts()
+
+
+def test_sales_rep_sees_only_her_customers_without_delete_or_export(page: Page) -> None:
+    sign_in(page, "hanmeimei")
+    open_list(page, "customer")
+    me = api_get(page, "/me")
+    owners = column_texts(page, "owner_id")
+    assert owners, "hanmeimei sees some customers"
+    assert set(owners) == {me["display_name"]}
+    mine = api_get(page, "/customers", limit=1, total="true")["total"]
+    expect(page.locator("[data-total]")).to_have_attribute("data-total", str(mine))
+    expect(page.locator("[data-action=export]")).to_have_count(0)
+    expect(page.locator("[data-action=import]")).to_have_count(0)
+    screenshot(page, "records-customers-hanmeimei")
+
+    page.locator("tbody td[data-column=name] a").first.click()
+    expect(page.locator("[data-record]")).to_be_visible()
+    expect(page.locator("[data-action=edit]")).to_be_visible()
+    expect(page.locator("[data-action=delete]")).to_have_count(0)
+    expect(page.locator("[data-action=transfer]")).to_have_count(0)
+    # her credit limits are masked: shown as the API's mask, marked as masked
+    expect(page.locator("[data-masked=true]").first).to_contain_text("***")
+    screenshot(page, "records-customer-detail-hanmeimei")
+
+
+def test_sales_rep_is_not_shown_contract_amounts(page: Page) -> None:
+    sign_in(page, "hanmeimei")
+    open_list(page, "contract")
+    keys = header_keys(page)
+    assert "number" in keys
+    assert "amount" not in keys
+    # not even offered among the columns she may choose
+    page.get_by_role("button", name=re.compile("列|Columns")).click()
+    popover = page.locator(".ant-popover")
+    expect(popover.locator("input[type=checkbox][value=number]")).to_have_count(1)
+    expect(popover.locator("input[type=checkbox][value=amount]")).to_have_count(0)
+    # nor as a sort or filter
+    page.get_by_role("button", name=re.compile("添加筛选|Add filter")).click()
+    expect(page.locator(".ant-dropdown-menu")).to_be_visible()
+    expect(page.locator(".ant-dropdown-menu")).not_to_contain_text("合同金额")
+    screenshot(page, "records-contracts-hanmeimei")
+
+
+def test_finance_sees_amounts_and_is_not_offered_customer_editing(page: Page) -> None:
+    sign_in(page, "zhaomin")
+    open_list(page, "contract")
+    assert "amount" in header_keys(page)
+    amounts = column_texts(page, "amount")
+    assert amounts and all(re.search(r"\d", a) and "*" not in a for a in amounts)
+    expect(page.locator("[data-action=export]")).to_be_visible()
+    screenshot(page, "records-contracts-zhaomin")
+
+    open_list(page, "customer")
+    expect(page.locator("[data-action=edit]")).to_have_count(0)
+    expect(page.locator("[data-action=create]")).to_have_count(0)
+    # phones are masked for her
+    phones = page.locator("tbody td[data-column=phone] [data-masked=true]")
+    expect(phones.first).to_contain_text("****")
+    screenshot(page, "records-customers-zhaomin")
+
+    page.locator("tbody td[data-column=name] a").first.click()
+    expect(page.locator("[data-record]")).to_be_visible()
+    expect(page.locator("[data-action=edit]")).to_have_count(0)
+    expect(page.locator("[data-action=delete]")).to_have_count(0)
+
+
+def test_an_edit_that_lost_a_race_shows_what_changed_and_reloads(racing_page: Page) -> None:
+    page = racing_page
+    sign_in(page, "hanmeimei")
+    open_list(page, "customer")
+    page.locator("tbody td[data-column=name] a").first.click()
+    record_id = int(page.locator("[data-record]").get_attribute("data-record") or 0)
+    page.locator("[data-action=edit]").click()
+    drawer = page.locator(".ant-drawer-content")
+    expect(drawer.get_by_label("客户名称")).to_be_visible()
+
+    # someone else saves the record meanwhile
+    current = api_get(page, f"/customers/{record_id}")
+    api_patch(page, f"/customers/{record_id}",
+              {"notes": "changed by someone else", "version": current["version"]})
+
+    drawer.get_by_label("地址").fill("上海市浦东新区世纪大道 1 号")
+    drawer.get_by_role("button", name=re.compile("保 ?存")).click()
+    dialog = page.locator(".ant-modal-content")
+    expect(dialog).to_contain_text("备注")
+    expect(dialog).to_contain_text("changed by someone else")
+    # only what changed is listed: not her masked credit limit, which did not
+    expect(dialog.locator("tbody tr")).to_have_count(1)
+    page.wait_for_timeout(400)  # the dialog's opening animation, for the screenshot
+    screenshot(page, "records-conflict-hanmeimei")
+    dialog.get_by_role("button", name=re.compile("重新加载")).click()
+    expect(dialog).to_have_count(0)
+    expect(drawer.get_by_label("备注")).to_have_value("changed by someone else")
+
+    # after the reload the edit goes through with the new version
+    drawer.get_by_label("地址").fill("上海市浦东新区世纪大道 1 号")
+    drawer.get_by_role("button", name=re.compile("保 ?存")).click()
+    expect(drawer).to_have_count(0)
+    saved = api_get(page, f"/customers/{record_id}")
+    assert saved["address"] == "上海市浦东新区世纪大道 1 号"
+    assert saved["version"] == current["version"] + 2
+
+
+def test_filters_sort_and_paging_send_what_is_shown(page: Page) -> None:
+    sign_in(page, "zhaomin")
+    open_list(page, "customer")
+    everyone = int(page.locator("[data-total]").get_attribute("data-total") or 0)
+    assert everyone > 20, "the demo has more than one page of customers for finance"
+    first_page = column_texts(page, "name")
+    page.get_by_role("button", name=re.compile("下一页|Next")).click()
+    expect(page.get_by_text(re.compile("第 2 页|Page 2"))).to_be_visible()
+    expect(page.locator("tbody td[data-column=name]").first).not_to_have_text(first_page[0])
+    assert not set(column_texts(page, "name")) & set(first_page)
+    page.get_by_role("button", name=re.compile("上一页|Previous")).click()
+    expect(page.locator("tbody td[data-column=name]").first).to_have_text(first_page[0])
+
+    page.goto("/records/customer?level__in=A&sort=name")
+    expect(page.locator("[data-total]")).to_be_visible()
+    levels = set(column_texts(page, "level"))
+    assert levels == {"A 级"}
+    expected = api_get(page, "/customers", level__in="A", total="true", limit=1)["total"]
+    expect(page.locator("[data-total]")).to_have_attribute("data-total", str(expected))
+    names = column_texts(page, "name")
+    api_names = [c["name"] for c in api_get(page, "/customers", level__in="A", sort="name",
+                                            limit=20)["items"]]
+    assert names == api_names
+    screenshot(page, "records-customers-filtered-zhaomin")
+
+
+@pytest.mark.locale("en-US")
+def test_the_record_screens_speak_english(page: Page) -> None:
+    sign_in(page, "zhaomin")
+    open_list(page, "contract")
+    expect(page.locator("thead")).to_contain_text("Amount")
+    expect(page.locator("[data-action=export]")).to_contain_text("Export")
+    expect(page.locator("[data-total]")).to_contain_text("records")
+    screenshot(page, "records-contracts-zhaomin-en")
