@@ -101,10 +101,13 @@ def page(context: BrowserContext) -> Iterator[Page]:
     assert not problems, "\n".join(problems)
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot(page: Page, name: str, full_page: bool = False) -> Path:
+    """test-artifacts/NAME.png: what a person sees in the 1280×800 window (scrolled to
+    the top), or the whole page."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

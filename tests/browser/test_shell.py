@@ -38,10 +38,14 @@ def test_wrong_password_is_said_in_words(page: Page) -> None:
 def test_hanmeimei_signs_in_and_sees_her_name(page: Page) -> None:
     sign_in(page, "hanmeimei")
     expect(page.get_by_test_id("user-name")).to_have_text("韩梅梅")
-    expect(page).not_to_have_url(re.compile(r"/login"))
-    expect(page.get_by_test_id("side-menu")).to_contain_text("我的账户")
+    # She lands on the first screen of her menu: the customer list.
+    expect(page).to_have_url(re.compile(r"/records/customer$"))
+    menu = page.get_by_test_id("side-menu")
+    for text in ("业务数据", "客户", "合同", "我的账户"):
+        expect(menu).to_contain_text(text)
+    expect(page.get_by_role("heading", name="客户", exact=True)).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
-    expect(page.get_by_text("当前会话")).to_be_visible()  # her account page, loaded
+    expect(page.get_by_role("row").nth(1)).to_be_visible()  # her customers, loaded
     screenshot(page, "shell-zh-CN")
     # Nothing secret is kept in the page's storage: the session is the HttpOnly cookie.
     stored = page.evaluate("() => JSON.stringify({...localStorage, ...sessionStorage})")
@@ -51,22 +55,29 @@ def test_hanmeimei_signs_in_and_sees_her_name(page: Page) -> None:
 
 def test_switching_language_changes_menu_and_header_and_is_remembered(page: Page) -> None:
     sign_in(page, "hanmeimei")
-    expect(page.get_by_test_id("side-menu")).to_contain_text("我的账户")
+    menu = page.get_by_test_id("side-menu")
+    expect(menu).to_contain_text("客户")
     expect(page.get_by_test_id("language-switch")).to_contain_text("简体中文")
     choose_language(page, "English")
-    expect(page.get_by_test_id("side-menu")).to_contain_text("My account")
-    expect(page.get_by_test_id("side-menu")).not_to_contain_text("我的账户")
+    for text in ("Records", "Customer", "Contract", "My account"):
+        expect(menu).to_contain_text(text)
+    for text in ("业务数据", "客户", "我的账户"):
+        expect(menu).not_to_contain_text(text)
     expect(page.get_by_test_id("language-switch")).to_contain_text("English")
-    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    expect(page.get_by_role("heading", name="Customer", exact=True)).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_test_id("user-menu").click()
     expect(page.get_by_role("menuitem", name="Sign out")).to_be_visible()
     page.get_by_test_id("user-menu").click()
     expect(page.get_by_role("menuitem", name="Sign out")).to_be_hidden()
-    expect(page.get_by_text("This session")).to_be_visible()
+    expect(page.get_by_role("row").nth(1)).to_be_visible()
     screenshot(page, "shell-en")
-    page.reload()
-    expect(page.get_by_test_id("side-menu")).to_contain_text("My account")
+    menu.get_by_text("My account").click()
+    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    expect(page.get_by_text("This session")).to_be_visible()
+    screenshot(page, "account-en")
+    page.reload()  # remembered in this browser
+    expect(menu).to_contain_text("My account")
     expect(page).to_have_title("Vouch CRM")
     choose_language(page, "简体中文")
     expect(page.get_by_role("heading", name="我的账户")).to_be_visible()
@@ -102,6 +113,7 @@ def test_sign_out_and_back_to_the_page_asked_for(page: Page) -> None:
 
 def test_a_401_returns_to_the_sign_in_page(page: Page) -> None:
     sign_in(page, "hanmeimei")
+    page.get_by_test_id("side-menu").get_by_text("我的账户").click()
     expect(page.get_by_text("当前会话")).to_be_visible()  # the account page has loaded
     page.context.clear_cookies()  # the session is gone (ended elsewhere, expired…)
     page.get_by_role("button", name="新建令牌").click()

@@ -7,10 +7,14 @@
 // - a screen enters the menu here, with the condition under which the user sees it; a
 //   menu entry is only added together with a real screen.
 
-import { ContactsOutlined, UserOutlined } from "@ant-design/icons";
+import {
+  AimOutlined, CalendarOutlined, CarryOutOutlined, CustomerServiceOutlined, FileTextOutlined,
+  FundOutlined, PayCircleOutlined, TeamOutlined, UserOutlined, IdcardOutlined,
+} from "@ant-design/icons";
 import type { MenuProps } from "antd";
 import type { TFunction } from "i18next";
 import { lazy } from "react";
+import type { ReactNode } from "react";
 import type { RouteObject } from "react-router-dom";
 
 import type { CatalogObject, Me } from "./api/types";
@@ -22,10 +26,27 @@ import StartPage from "./layout/StartPage";
 export const ACCOUNT_PATH = "/account";
 
 const AccountPage = lazy(() => import("./account/AccountPage"));
+const RecordListPage = lazy(() => import("./records/RecordListPage"));
+const RecordDetailPage = lazy(() => import("./records/RecordDetailPage"));
+
+/** Each object's icon in the menu (an object added later gets the generic one). */
+const OBJECT_ICONS: Record<string, ReactNode> = {
+  customer: <TeamOutlined />,
+  contact: <IdcardOutlined />,
+  opportunity: <AimOutlined />,
+  contract: <FileTextOutlined />,
+  payment: <PayCircleOutlined />,
+  service_record: <CustomerServiceOutlined />,
+  activity: <CalendarOutlined />,
+  task: <CarryOutOutlined />,
+  sales_plan: <FundOutlined />,
+};
 
 /** Routes inside the signed-in shell (relative to `/`). */
 export const shellRoutes: RouteObject[] = [
   { index: true, element: <StartPage /> },
+  { path: "records/:object", element: <Lazy><RecordListPage /></Lazy> },
+  { path: "records/:object/:id", element: <Lazy><RecordDetailPage /></Lazy> },
   { path: ACCOUNT_PATH.slice(1), element: <Lazy><AccountPage /></Lazy> },
   { path: "*", element: <NotFoundPage /> },
 ];
@@ -48,20 +69,14 @@ export function recordListPath(object: string): string {
   return `/records/${object}`;
 }
 
-/** Record screens are present in this build (they enter the menu and the routes). */
-export const RECORD_SCREENS = false;
-
 /** The side menu for this user: keys are paths. */
 export function navigation({ objects, language, t }: NavigationInput): MenuItem[] {
   const items: MenuItem[] = [];
-  if (RECORD_SCREENS) {
-    const records = viewableObjects(objects).map((o) => ({
-      key: recordListPath(o.name), label: label(o, language),
-    }));
-    if (records.length) {
-      items.push({ key: "records", type: "group", label: t("menu.records"),
-                   children: records.map((r) => ({ ...r, icon: <ContactsOutlined /> })) });
-    }
+  const records = viewableObjects(objects).map((o) => ({
+    key: recordListPath(o.name), label: label(o, language), icon: OBJECT_ICONS[o.name] ?? <FileTextOutlined />,
+  }));
+  if (records.length) {
+    items.push({ key: "records", type: "group", label: t("menu.records"), children: records });
   }
   items.push({ key: ACCOUNT_PATH, icon: <UserOutlined />, label: t("menu.account") });
   return items;
