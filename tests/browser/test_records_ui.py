@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,8 +53,8 @@ def open_list(page: Page, obj: str) -> None:
 
 
 def header_keys(page: Page) -> list[str]:
-    return page.locator("thead th[data-column]").evaluate_all(
-        "cells => cells.map(c => c.getAttribute('data-column'))")
+    cells = page.locator("thead th[data-column]").all()
+    return [str(c.get_attribute("data-column")) for c in cells]
 
 
 def column_texts(page: Page, key: str) -> list[str]:
@@ -195,3 +196,89 @@ def test_the_record_screens_speak_english(page: Page) -> None:
     expect(page.locator("[data-action=export]")).to_contain_text("Export")
     expect(page.locator("[data-total]")).to_contain_text("records")
     screenshot(page, "records-contracts-zhaomin-en")
+
+
+def test_administrator_creates_shares_transfers_exports_and_imports(
+        page: Page, tmp_path: Path) -> None:
+    sign_in(page, "wangfang")
+    open_list(page, "customer")
+    name = "浏览器测试客户有限公司"
+
+    page.locator("[data-action=create]").click()
+    drawer = page.locator(".ant-drawer-content")
+    drawer.get_by_label("客户名称").fill(name)
+    drawer.get_by_label("行业").click()
+    page.locator(".ant-select-item-option", has_text="制造业").click()
+    drawer.get_by_label("信用额度").fill("123456.7")
+    drawer.get_by_role("button", name=re.compile("创 ?建")).click()
+    expect(drawer).to_have_count(0)
+    page.get_by_role("searchbox", name="搜索").fill(name)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-total]")).to_have_attribute("data-total", "1")
+    page.locator("tbody td[data-column=name] a").first.click()
+    expect(page.locator(".ant-descriptions")).to_contain_text("¥123,456.70")
+
+    # a share with a role, until a date, with a reason; then removed
+    page.locator("[data-action=share]").click()
+    dialog = page.locator(".ant-modal-content")
+    dialog.get_by_text("角色", exact=True).click()
+    dialog.get_by_label("选择角色").click()
+    page.locator(".ant-select-item-option", has_text="销售经理").click()
+    dialog.get_by_label("到期时间").fill("2099-01-31 18:00")
+    dialog.get_by_label("到期时间").press("Enter")
+    dialog.get_by_label("原因").fill("协助跟进")
+    page.wait_for_timeout(400)
+    screenshot(page, "records-share-wangfang")
+    dialog.get_by_role("button", name=re.compile("共 ?享")).click()
+    expect(dialog).to_have_count(0)
+    shares = page.locator(".ant-card", has_text="手动共享")
+    expect(shares.locator("tbody")).to_contain_text("销售经理")
+    expect(shares.locator("tbody")).to_contain_text("2099")
+    expect(shares.locator("tbody")).to_contain_text("协助跟进")
+    screenshot(page, "records-customer-detail-wangfang")
+    shares.get_by_role("button", name=re.compile("移 ?除")).click()
+    page.locator(".ant-popconfirm").get_by_role("button", name=re.compile("移 ?除")).click()
+    expect(shares.locator("tbody")).to_contain_text("尚未共享给任何人")
+
+    # given to zhangwei
+    page.locator("[data-action=transfer]").click()
+    dialog = page.locator(".ant-modal-content")
+    dialog.get_by_label("新负责人").click()
+    page.keyboard.type("zhangwei")
+    page.locator(".ant-select-item-option", has_text="张伟").click()
+    dialog.get_by_role("button", name=re.compile("转 ?移")).click()
+    expect(dialog).to_have_count(0)
+    expect(page.locator(".ant-descriptions")).to_contain_text("张伟")
+
+    # the export holds what the filtered list shows
+    page.goto("/records/customer?industry__in=manufacturing")
+    expect(page.locator("[data-total]")).to_be_visible()
+    total = int(page.locator("[data-total]").get_attribute("data-total") or 0)
+    page.locator("[data-action=export]").hover()
+    with page.expect_download() as download:
+        page.get_by_text("导出为 CSV").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == total + 1  # the header, then one line per record
+    assert name in "\n".join(lines)
+
+    # an import: the dry run reports the bad row, a clean file is created
+    bad = tmp_path / "bad.csv"
+    bad.write_text("客户名称,行业\n导入客户甲,retail\n,no_such_industry\n", encoding="utf-8")
+    page.locator("[data-action=import]").click()
+    dialog = page.locator(".ant-modal-content")
+    dialog.locator("input[type=file]").set_input_files(str(bad))
+    dialog.get_by_role("button", name=re.compile("检查文件")).click()
+    report = dialog.locator("tbody")
+    expect(report).to_contain_text("行业")
+    expect(report).to_contain_text("客户名称")
+    expect(dialog.get_by_role("button", name=re.compile("导入 1 行"))).to_be_disabled()
+    screenshot(page, "records-import-report-wangfang")
+    dialog.get_by_role("button", name=re.compile("换一个文件")).click()
+    good = tmp_path / "good.csv"
+    good.write_text("客户名称,行业\n导入客户甲,retail\n导入客户乙,energy\n", encoding="utf-8")
+    dialog.locator("input[type=file]").set_input_files(str(good))
+    dialog.get_by_role("button", name=re.compile("检查文件")).click()
+    dialog.get_by_role("button", name=re.compile("导入 2 行")).click()
+    expect(dialog).to_contain_text("已导入 2 条记录")
+    found = api_get(page, "/customers", q="导入客户", total="true", limit=1)["total"]
+    assert found == 2

@@ -76,6 +76,7 @@ export default function ShareDialog({ obj, record, open, onClose, onShared }: Pr
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       <Form<Values>
         form={form}
+        name="share"
         layout="vertical"
         onFinish={submit}
         preserve={false}

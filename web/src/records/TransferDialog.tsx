@@ -67,7 +67,7 @@ export default function TransferDialog({ obj, record, open, onClose, onDone, onS
       <p>
         {t('transfer.currentOwner')} <UserName id={record.owner_id} />
       </p>
-      <Form form={form} layout="vertical" onFinish={submit} preserve={false}>
+      <Form form={form} name="transfer" layout="vertical" onFinish={submit} preserve={false}>
         <Form.Item
           name="owner_id"
           label={t('transfer.newOwner')}
