@@ -249,6 +249,7 @@ def test_administrator_creates_shares_transfers_exports_and_imports(
     dialog.get_by_role("button", name=re.compile("转 ?移")).click()
     expect(dialog).to_have_count(0)
     expect(page.locator(".ant-descriptions")).to_contain_text("张伟")
+    record_path = page.url
 
     # the export holds what the filtered list shows
     page.goto("/records/customer?industry__in=manufacturing")
@@ -282,3 +283,11 @@ def test_administrator_creates_shares_transfers_exports_and_imports(
     expect(dialog).to_contain_text("已导入 2 条记录")
     found = api_get(page, "/customers", q="导入客户", total="true", limit=1)["total"]
     assert found == 2
+
+    # and deleted, after a confirmation
+    page.goto(record_path)
+    record_id = int(page.locator("[data-record]").get_attribute("data-record") or 0)
+    page.locator("[data-action=delete]").click()
+    page.locator(".ant-popconfirm").get_by_role("button", name=re.compile("删 ?除")).click()
+    expect(page).to_have_url(re.compile(r"/records/customer$"))
+    assert page.request.get(f"{API}/customers/{record_id}").status == 404

@@ -1,10 +1,10 @@
 /** Which columns the list shows (remembered per object in this browser). */
 
-import { SettingOutlined } from '@ant-design/icons';
-import { Button, Checkbox, Popover, Space } from 'antd';
-import { useTranslation } from 'react-i18next';
+import { SettingOutlined } from "@ant-design/icons";
+import { Button, Checkbox, Popover, Space } from "antd";
+import { useTranslation } from "react-i18next";
 
-import type { ColumnChoice } from './columns';
+import type { ColumnChoice } from "./columns";
 
 interface Props {
   choices: ColumnChoice[];
@@ -14,9 +14,9 @@ interface Props {
 }
 
 export default function ColumnChooser({ choices, value, onChange, onReset }: Props) {
-  const { t } = useTranslation('records');
+  const { t } = useTranslation("records");
   const content = (
-    <Space direction="vertical" size={4} style={{ maxHeight: 360, overflowY: 'auto' }}>
+    <Space direction="vertical" size={4} style={{ maxHeight: 360, overflowY: "auto" }}>
       <Checkbox.Group
         value={value}
         onChange={(keys) => {
@@ -35,13 +35,13 @@ export default function ColumnChooser({ choices, value, onChange, onReset }: Pro
         </Space>
       </Checkbox.Group>
       <Button type="link" size="small" onClick={onReset} style={{ paddingInline: 0 }}>
-        {t('columns.reset')}
+        {t("columns.reset")}
       </Button>
     </Space>
   );
   return (
-    <Popover content={content} title={t('columns.title')} trigger="click" placement="bottomRight">
-      <Button icon={<SettingOutlined />}>{t('columns.button')}</Button>
+    <Popover content={content} title={t("columns.title")} trigger="click" placement="bottomRight">
+      <Button icon={<SettingOutlined />}>{t("columns.button")}</Button>
     </Popover>
   );
 }

@@ -1,11 +1,11 @@
 /** Someone saved the record after this user opened it: what changed, and a Reload. */
 
-import { Alert, Button, Modal, Table } from 'antd';
-import { useTranslation } from 'react-i18next';
+import { Alert, Button, Modal, Table } from "antd";
+import { useTranslation } from "react-i18next";
 
-import FieldValue from './FieldValue';
-import { fieldLabel } from './fields';
-import type { CatalogField, RecordItem } from './types';
+import FieldValue from "./FieldValue";
+import { fieldLabel } from "./fields";
+import type { CatalogField, RecordItem } from "./types";
 
 interface Props {
   objectName: string;
@@ -19,22 +19,30 @@ interface Props {
   onCancel: () => void;
 }
 
-export default function ConflictDialog({ objectName, open, base, current, changed, onReload, onCancel }: Props) {
-  const { t, i18n } = useTranslation('records');
+export default function ConflictDialog({
+  objectName,
+  open,
+  base,
+  current,
+  changed,
+  onReload,
+  onCancel,
+}: Props) {
+  const { t, i18n } = useTranslation("records");
   const rows = changed.map((f) => ({ key: f.name, field: f }));
   return (
     <Modal
       open={open}
-      title={t('conflict.title')}
+      title={t("conflict.title")}
       onCancel={onCancel}
       width={680}
       footer={[
         <Button key="cancel" onClick={onCancel}>
-          {t('conflict.keepEditing')}
+          {t("conflict.keepEditing")}
         </Button>,
         current && (
           <Button key="reload" type="primary" onClick={onReload}>
-            {t('conflict.reload')}
+            {t("conflict.reload")}
           </Button>
         ),
       ]}
@@ -45,8 +53,8 @@ export default function ConflictDialog({ objectName, open, base, current, change
             type="warning"
             showIcon
             style={{ marginBottom: 16 }}
-            message={t('conflict.explain', { from: base.version, to: current.version })}
-            description={t('conflict.reloadHint')}
+            message={t("conflict.explain", { from: base.version, to: current.version })}
+            description={t("conflict.reloadHint")}
           />
           {rows.length ? (
             <Table
@@ -54,25 +62,38 @@ export default function ConflictDialog({ objectName, open, base, current, change
               pagination={false}
               dataSource={rows}
               columns={[
-                { title: t('conflict.field'), key: 'f', render: (_, r) => fieldLabel(r.field, i18n.language) },
                 {
-                  title: t('conflict.before'),
-                  key: 'b',
-                  render: (_, r) => <FieldValue objectName={objectName} field={r.field} value={base[r.field.name]} compact />,
+                  title: t("conflict.field"),
+                  key: "f",
+                  render: (_, r) => fieldLabel(r.field, i18n.language),
                 },
                 {
-                  title: t('conflict.now'),
-                  key: 'n',
-                  render: (_, r) => <FieldValue objectName={objectName} field={r.field} value={current[r.field.name]} compact />,
+                  title: t("conflict.before"),
+                  key: "b",
+                  render: (_, r) => (
+                    <FieldValue objectName={objectName} field={r.field} value={base[r.field.name]} compact />
+                  ),
+                },
+                {
+                  title: t("conflict.now"),
+                  key: "n",
+                  render: (_, r) => (
+                    <FieldValue
+                      objectName={objectName}
+                      field={r.field}
+                      value={current[r.field.name]}
+                      compact
+                    />
+                  ),
                 },
               ]}
             />
           ) : (
-            <Alert type="info" message={t('conflict.noVisibleChange')} />
+            <Alert type="info" message={t("conflict.noVisibleChange")} />
           )}
         </>
       ) : (
-        <Alert type="error" showIcon message={t('conflict.gone')} />
+        <Alert type="error" showIcon message={t("conflict.gone")} />
       )}
     </Modal>
   );

@@ -1,15 +1,15 @@
 /** Export the list as it is filtered, as CSV or XLSX (shown only with the export action). */
 
-import { DownloadOutlined } from '@ant-design/icons';
-import { App, Button, Dropdown } from 'antd';
-import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { DownloadOutlined } from "@ant-design/icons";
+import { App, Button, Dropdown } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 
-import { api, describeError } from '../api/client';
-import { formatters } from '../i18n/format';
-import { apiPath } from './fields';
-import { apiParams, type ListQuery } from './query';
-import type { CatalogObject } from './types';
+import { api, describeError } from "../api/client";
+import { formatters } from "../i18n/format";
+import { apiPath } from "./fields";
+import { apiParams, type ListQuery } from "./query";
+import type { CatalogObject } from "./types";
 
 function sizeText(bytes: number, language: string): string {
   const fmt = formatters(language);
@@ -25,17 +25,21 @@ interface Props {
 
 export default function ExportButton({ obj, query }: Props) {
   const { message } = App.useApp();
-  const { t, i18n } = useTranslation('records');
+  const { t, i18n } = useTranslation("records");
   const [busy, setBusy] = useState(false);
 
-  const run = async (format: 'csv' | 'xlsx') => {
+  const run = async (format: "csv" | "xlsx") => {
     const key = `export-${obj.name}`;
     setBusy(true);
-    void message.loading({ key, content: t('export.running', { format: format.toUpperCase() }), duration: 0 });
+    void message.loading({
+      key,
+      content: t("export.running", { format: format.toUpperCase() }),
+      duration: 0,
+    });
     let shown = 0;
     try {
       const got = await api.download(
-        apiPath(obj, undefined, 'export'),
+        apiPath(obj, undefined, "export"),
         { ...apiParams(query), format },
         {
           onProgress: ({ loaded }) => {
@@ -45,13 +49,19 @@ export default function ExportButton({ obj, query }: Props) {
             shown = now;
             void message.loading({
               key,
-              content: t('export.progress', { format: format.toUpperCase(), size: sizeText(loaded, i18n.language) }),
+              content: t("export.progress", {
+                format: format.toUpperCase(),
+                size: sizeText(loaded, i18n.language),
+              }),
               duration: 0,
             });
           },
         },
       );
-      void message.success({ key, content: t('export.done', { name: got.filename, size: sizeText(got.size, i18n.language) }) });
+      void message.success({
+        key,
+        content: t("export.done", { name: got.filename, size: sizeText(got.size, i18n.language) }),
+      });
     } catch (err) {
       void message.error({ key, content: describeError(err, t, { object: obj.name }) });
     } finally {
@@ -64,14 +74,14 @@ export default function ExportButton({ obj, query }: Props) {
       disabled={busy}
       menu={{
         items: [
-          { key: 'csv', label: t('export.csv') },
-          { key: 'xlsx', label: t('export.xlsx') },
+          { key: "csv", label: t("export.csv") },
+          { key: "xlsx", label: t("export.xlsx") },
         ],
-        onClick: ({ key }) => void run(key as 'csv' | 'xlsx'),
+        onClick: ({ key }) => void run(key as "csv" | "xlsx"),
       }}
     >
       <Button icon={<DownloadOutlined />} loading={busy} data-action="export">
-        {t('export.button')}
+        {t("export.button")}
       </Button>
     </Dropdown>
   );

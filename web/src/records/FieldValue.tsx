@@ -1,14 +1,14 @@
 /** One field value as the viewer may see it: references as links or "restricted",
  * masked values as returned with a tooltip, amounts and dates per language. */
 
-import { LockOutlined } from '@ant-design/icons';
-import { Tooltip, Typography } from 'antd';
-import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { LockOutlined } from "@ant-design/icons";
+import { Tooltip, Typography } from "antd";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
 
-import { isReference, recordPath } from './fields';
-import { choiceLabel, formatAmount, formatDate, formatDateTime, formatInteger } from './format';
-import type { CatalogField, FieldValueData } from './types';
+import { isReference, recordPath } from "./fields";
+import { choiceLabel, formatAmount, formatDate, formatDateTime, formatInteger } from "./format";
+import type { CatalogField, FieldValueData } from "./types";
 
 interface Props {
   objectName: string;
@@ -19,16 +19,16 @@ interface Props {
 }
 
 export default function FieldValue({ objectName, field, value, compact = false }: Props) {
-  const { t, i18n } = useTranslation('records');
+  const { t, i18n } = useTranslation("records");
   const lang = i18n.language;
-  if (value === null || value === undefined || value === '') {
+  if (value === null || value === undefined || value === "") {
     return <Typography.Text type="secondary">—</Typography.Text>;
   }
-  if (field.level === 'masked' && !isReference(value)) {
+  if (field.level === "masked" && !isReference(value)) {
     return (
-      <Tooltip title={t('value.maskedTip')}>
+      <Tooltip title={t("value.maskedTip")}>
         <span className="vouch-masked" data-masked="true">
-          {String(value)} <LockOutlined aria-label={t('value.masked')} />
+          {String(value)} <LockOutlined aria-label={t("value.masked")} />
         </span>
       </Tooltip>
     );
@@ -36,9 +36,9 @@ export default function FieldValue({ objectName, field, value, compact = false }
   if (isReference(value)) {
     if (value.restricted || !field.ref) {
       return (
-        <Tooltip title={t('value.restrictedTip')}>
+        <Tooltip title={t("value.restrictedTip")}>
           <Typography.Text type="secondary" data-restricted="true">
-            {t('value.restricted', { id: value.id })}
+            {t("value.restricted", { id: value.id })}
           </Typography.Text>
         </Tooltip>
       );
@@ -47,27 +47,29 @@ export default function FieldValue({ objectName, field, value, compact = false }
   }
   const text = String(value);
   switch (field.type) {
-    case 'decimal':
+    case "decimal":
       return <span className="vouch-amount">{formatAmount(text, lang)}</span>;
-    case 'integer':
+    case "integer":
       return <span>{formatInteger(text, lang)}</span>;
-    case 'date':
+    case "date":
       return <span>{formatDate(text, lang)}</span>;
-    case 'datetime':
+    case "datetime":
       return <span>{formatDateTime(text, lang)}</span>;
-    case 'enum':
+    case "enum":
       return <span>{choiceLabel(t, objectName, field.name, text)}</span>;
-    case 'email':
+    case "email":
       return <a href={`mailto:${text}`}>{text}</a>;
-    case 'phone':
+    case "phone":
       return <a href={`tel:${text}`}>{text}</a>;
-    case 'text':
+    case "text":
       return compact ? (
         <Typography.Text ellipsis={{ tooltip: text }} style={{ maxWidth: 240 }}>
           {text}
         </Typography.Text>
       ) : (
-        <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{text}</Typography.Paragraph>
+        <Typography.Paragraph style={{ whiteSpace: "pre-wrap", marginBottom: 0 }}>
+          {text}
+        </Typography.Paragraph>
       );
     default:
       return <span>{text}</span>;

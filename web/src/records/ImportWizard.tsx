@@ -1,16 +1,16 @@
 /** Import in three steps: choose a CSV or XLSX file, read the dry run's report per row,
  * then commit (all rows or none). Shown only with both import and create. */
 
-import { InboxOutlined } from '@ant-design/icons';
-import { Alert, Button, Modal, Progress, Result, Space, Spin, Steps, Typography, Upload } from 'antd';
-import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { InboxOutlined } from "@ant-design/icons";
+import { Alert, Button, Modal, Progress, Result, Space, Spin, Steps, Typography, Upload } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 
-import { ApiError, api, describeError } from '../api/client';
-import { apiPath, objectLabel } from './fields';
-import ImportReportView from './ImportReportView';
-import { saveBlob, templateCsv } from './importTemplate';
-import type { CatalogObject, ImportReport } from './types';
+import { ApiError, api, describeError } from "../api/client";
+import { apiPath, objectLabel } from "./fields";
+import ImportReportView from "./ImportReportView";
+import { saveBlob, templateCsv } from "./importTemplate";
+import type { CatalogObject, ImportReport } from "./types";
 
 interface Props {
   obj: CatalogObject;
@@ -24,21 +24,21 @@ type Step = 0 | 1 | 2;
 
 /** A refused commit carries the report in its error details. */
 function reportOf(err: unknown): ImportReport | null {
-  if (err instanceof ApiError && err.details && typeof err.details === 'object' && 'errors' in err.details) {
+  if (err instanceof ApiError && err.details && typeof err.details === "object" && "errors" in err.details) {
     return err.details as unknown as ImportReport;
   }
   return null;
 }
 
 export default function ImportWizard({ obj, open, onClose, onImported }: Props) {
-  const { t, i18n } = useTranslation('records');
+  const { t, i18n } = useTranslation("records");
   const [step, setStep] = useState<Step>(0);
   const [file, setFile] = useState<File | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
-  const [busy, setBusy] = useState<'check' | 'commit' | null>(null);
+  const [busy, setBusy] = useState<"check" | "commit" | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState<number | null>(null);
-  const path = apiPath(obj, undefined, 'import');
+  const path = apiPath(obj, undefined, "import");
 
   const reset = () => {
     setStep(0);
@@ -58,7 +58,7 @@ export default function ImportWizard({ obj, open, onClose, onImported }: Props) 
 
   const check = async () => {
     if (!file) return;
-    setBusy('check');
+    setBusy("check");
     setSent(0);
     setError(null);
     try {
@@ -73,7 +73,7 @@ export default function ImportWizard({ obj, open, onClose, onImported }: Props) 
 
   const commit = async () => {
     if (!file) return;
-    setBusy('commit');
+    setBusy("commit");
     setSent(0);
     setError(null);
     try {
@@ -93,10 +93,16 @@ export default function ImportWizard({ obj, open, onClose, onImported }: Props) 
     if (step === 0) {
       return [
         <Button key="cancel" onClick={close} disabled={!!busy}>
-          {t('action.cancel')}
+          {t("action.cancel")}
         </Button>,
-        <Button key="check" type="primary" disabled={!file} loading={busy === 'check'} onClick={() => void check()}>
-          {t('import.check')}
+        <Button
+          key="check"
+          type="primary"
+          disabled={!file}
+          loading={busy === "check"}
+          onClick={() => void check()}
+        >
+          {t("import.check")}
         </Button>,
       ];
     }
@@ -104,16 +110,22 @@ export default function ImportWizard({ obj, open, onClose, onImported }: Props) 
       const ready = !!report && report.error_count === 0 && report.valid > 0;
       return [
         <Button key="back" onClick={reset} disabled={!!busy}>
-          {t('import.otherFile')}
+          {t("import.otherFile")}
         </Button>,
-        <Button key="commit" type="primary" disabled={!ready} loading={busy === 'commit'} onClick={() => void commit()}>
-          {t('import.commit', { count: report?.valid ?? 0 })}
+        <Button
+          key="commit"
+          type="primary"
+          disabled={!ready}
+          loading={busy === "commit"}
+          onClick={() => void commit()}
+        >
+          {t("import.commit", { count: report?.valid ?? 0 })}
         </Button>,
       ];
     }
     return [
       <Button key="done" type="primary" onClick={close}>
-        {t('action.close')}
+        {t("action.close")}
       </Button>,
     ];
   };
@@ -121,7 +133,7 @@ export default function ImportWizard({ obj, open, onClose, onImported }: Props) 
   return (
     <Modal
       open={open}
-      title={t('import.title', { object: objectLabel(obj, i18n.language) })}
+      title={t("import.title", { object: objectLabel(obj, i18n.language) })}
       onCancel={close}
       width={800}
       footer={footer()}
@@ -132,15 +144,24 @@ export default function ImportWizard({ obj, open, onClose, onImported }: Props) 
         size="small"
         current={step}
         style={{ marginBottom: 24 }}
-        items={[{ title: t('import.stepUpload') }, { title: t('import.stepCheck') }, { title: t('import.stepDone') }]}
+        items={[
+          { title: t("import.stepUpload") },
+          { title: t("import.stepCheck") },
+          { title: t("import.stepDone") },
+        ]}
       />
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       {busy && sent !== null && sent < 100 && (
-        <Progress percent={sent} size="small" status="active" format={(p) => t('import.uploading', { percent: p })} />
+        <Progress
+          percent={sent}
+          size="small"
+          status="active"
+          format={(p) => t("import.uploading", { percent: p })}
+        />
       )}
-      <Spin spinning={!!busy} tip={busy === 'commit' ? t('import.committing') : t('import.checking')}>
+      <Spin spinning={!!busy} tip={busy === "commit" ? t("import.committing") : t("import.checking")}>
         {step === 0 && (
-          <Space direction="vertical" style={{ width: '100%' }}>
+          <Space direction="vertical" style={{ width: "100%" }}>
             <Upload.Dragger
               accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
               maxCount={1}
@@ -151,22 +172,27 @@ export default function ImportWizard({ obj, open, onClose, onImported }: Props) 
                 return false;
               }}
               onRemove={() => setFile(null)}
-              fileList={file ? [{ uid: 'chosen', name: file.name, status: 'done' }] : []}
+              fileList={file ? [{ uid: "chosen", name: file.name, status: "done" }] : []}
             >
               <p className="ant-upload-drag-icon">
                 <InboxOutlined />
               </p>
-              <p className="ant-upload-text">{t('import.drop')}</p>
-              <p className="ant-upload-hint">{t('import.hint')}</p>
+              <p className="ant-upload-text">{t("import.drop")}</p>
+              <p className="ant-upload-hint">{t("import.hint")}</p>
             </Upload.Dragger>
-            <Typography.Link onClick={() => saveBlob(templateCsv(obj, i18n.language), `${obj.plural}-template.csv`)}>
-              {t('import.template')}
+            <Typography.Link
+              onClick={() => saveBlob(templateCsv(obj, i18n.language), `${obj.plural}-template.csv`)}
+            >
+              {t("import.template")}
             </Typography.Link>
           </Space>
         )}
         {step === 1 && report && <ImportReportView obj={obj} report={report} />}
         {step === 2 && report && (
-          <Result status="success" title={t('import.created', { count: report.created?.length ?? report.valid })} />
+          <Result
+            status="success"
+            title={t("import.created", { count: report.created?.length ?? report.valid })}
+          />
         )}
       </Spin>
     </Modal>

@@ -1,35 +1,35 @@
 /** Pickers for the people and groups a record can be given or shared with. */
 
-import { Select, TreeSelect } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Select, TreeSelect } from "antd";
+import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 
-import { api, describeError } from '../api/client';
-import { departmentLabel, fetchDepartments, fetchRoles, roleLabel, userLabel } from './names';
-import type { Department, ItemsPage, PublicUser, RoleSummary } from './types';
-import { useRemoteOptions } from './useRemoteOptions';
+import { api, describeError } from "../api/client";
+import { departmentLabel, fetchDepartments, fetchRoles, roleLabel, userLabel } from "./names";
+import type { Department, ItemsPage, PublicUser, RoleSummary } from "./types";
+import { useRemoteOptions } from "./useRemoteOptions";
 
 interface PickerProps {
   id?: string;
   value?: number | null;
   onChange?: (value: number | null) => void;
-  'aria-label'?: string;
+  "aria-label"?: string;
 }
 
 /** Active users, searched by name as the user types. */
 export function UserPicker({ id, value, onChange, ...rest }: PickerProps) {
-  const { t } = useTranslation('records');
+  const { t } = useTranslation("records");
   const { options, loading, failed, onSearch, load } = useRemoteOptions(async (q) => {
     const params: Record<string, string | number | boolean> = { active: true, limit: 20 };
     if (q.trim()) params.q = q.trim();
-    const page = await api.get<ItemsPage<PublicUser>>('/users', params);
+    const page = await api.get<ItemsPage<PublicUser>>("/users", params);
     return page.items.map((u) => ({ value: u.id, label: userLabel(u) }));
   });
-  useEffect(() => load(''), [load]);
+  useEffect(() => load(""), [load]);
   return (
     <Select<number>
       id={id}
-      aria-label={rest['aria-label']}
+      aria-label={rest["aria-label"]}
       showSearch
       allowClear
       filterOption={false}
@@ -38,8 +38,8 @@ export function UserPicker({ id, value, onChange, ...rest }: PickerProps) {
       onSearch={onSearch}
       loading={loading}
       options={options}
-      placeholder={t('picker.searchUsers')}
-      notFoundContent={failed ? describeError(failed, t) : t('picker.noMatch')}
+      placeholder={t("picker.searchUsers")}
+      notFoundContent={failed ? describeError(failed, t) : t("picker.noMatch")}
     />
   );
 }
@@ -62,12 +62,12 @@ function useLoaded<T>(load: () => Promise<T[]>) {
 }
 
 export function RolePicker({ id, value, onChange, ...rest }: PickerProps) {
-  const { t, i18n } = useTranslation('records');
+  const { t, i18n } = useTranslation("records");
   const { items, failed, loading } = useLoaded<RoleSummary>(fetchRoles);
   return (
     <Select<number>
       id={id}
-      aria-label={rest['aria-label']}
+      aria-label={rest["aria-label"]}
       showSearch
       allowClear
       optionFilterProp="label"
@@ -75,8 +75,8 @@ export function RolePicker({ id, value, onChange, ...rest }: PickerProps) {
       onChange={(v) => onChange?.(v ?? null)}
       loading={loading}
       options={items.map((r) => ({ value: r.id, label: roleLabel(r, i18n.language) }))}
-      placeholder={t('picker.chooseRole')}
-      notFoundContent={failed ? describeError(failed, t) : t('picker.noMatch')}
+      placeholder={t("picker.chooseRole")}
+      notFoundContent={failed ? describeError(failed, t) : t("picker.noMatch")}
     />
   );
 }
@@ -100,13 +100,13 @@ function departmentTree(all: Department[], language: string): TreeNode[] {
 }
 
 export function DepartmentPicker({ id, value, onChange, ...rest }: PickerProps) {
-  const { t, i18n } = useTranslation('records');
+  const { t, i18n } = useTranslation("records");
   const { items, failed, loading } = useLoaded<Department>(fetchDepartments);
   const tree = useMemo(() => departmentTree(items, i18n.language), [items, i18n.language]);
   return (
     <TreeSelect<number>
       id={id}
-      aria-label={rest['aria-label']}
+      aria-label={rest["aria-label"]}
       showSearch
       allowClear
       treeDefaultExpandAll
@@ -115,8 +115,8 @@ export function DepartmentPicker({ id, value, onChange, ...rest }: PickerProps) 
       onChange={(v) => onChange?.(v ?? null)}
       loading={loading}
       treeData={tree}
-      placeholder={t('picker.chooseDepartment')}
-      notFoundContent={failed ? describeError(failed, t) : t('picker.noMatch')}
+      placeholder={t("picker.chooseDepartment")}
+      notFoundContent={failed ? describeError(failed, t) : t("picker.noMatch")}
     />
   );
 }

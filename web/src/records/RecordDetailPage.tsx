@@ -1,41 +1,54 @@
 /** `/records/:object/:id`: one record as this user may see it, the actions they may take
  * on it (edit, delete, transfer, share), its shares and the records that point at it. */
 
-import { DeleteOutlined, EditOutlined, SwapOutlined } from '@ant-design/icons';
-import { App, Alert, Breadcrumb, Button, Card, Popconfirm, Result, Skeleton, Space, Tag, Typography } from 'antd';
-import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { DeleteOutlined, EditOutlined, SwapOutlined } from "@ant-design/icons";
+import {
+  App,
+  Alert,
+  Breadcrumb,
+  Button,
+  Card,
+  Popconfirm,
+  Result,
+  Skeleton,
+  Space,
+  Tag,
+  Typography,
+} from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate, useParams } from "react-router-dom";
 
-import { ApiError, api, describeError } from '../api/client';
-import { apiPath, can, objectLabel, recordPath, titleField } from './fields';
-import './i18n';
-import ObjectGate from './ObjectGate';
-import RecordDescriptions from './RecordDescriptions';
-import RecordForm from './RecordForm';
-import RelatedLists from './RelatedLists';
-import SharesCard from './SharesCard';
-import TransferDialog from './TransferDialog';
-import type { CatalogObject, RecordItem } from './types';
-import { useRecord } from './useRecord';
+import { ApiError, api, describeError } from "../api/client";
+import { apiPath, can, objectLabel, recordPath, titleField } from "./fields";
+import "./i18n";
+import ObjectGate from "./ObjectGate";
+import RecordDescriptions from "./RecordDescriptions";
+import RecordForm from "./RecordForm";
+import RelatedLists from "./RelatedLists";
+import SharesCard from "./SharesCard";
+import TransferDialog from "./TransferDialog";
+import type { CatalogObject, RecordItem } from "./types";
+import { useRecord } from "./useRecord";
 
 export default function RecordDetailPage() {
   const { id } = useParams();
-  const { t } = useTranslation('records');
+  const { t } = useTranslation("records");
   const n = Number(id);
-  if (!Number.isInteger(n) || n < 1) return <Result status="404" title={t('detail.notFoundTitle')} subTitle={t('detail.badId')} />;
+  if (!Number.isInteger(n) || n < 1)
+    return <Result status="404" title={t("detail.notFoundTitle")} subTitle={t("detail.badId")} />;
   return <ObjectGate>{(obj) => <DetailScreen key={`${obj.name}/${n}`} obj={obj} id={n} />}</ObjectGate>;
 }
 
 function recordTitle(obj: CatalogObject, record: RecordItem): string {
   const f = titleField(obj);
   const v = f ? record[f.name] : undefined;
-  return typeof v === 'string' && v ? v : `#${record.id}`;
+  return typeof v === "string" && v ? v : `#${record.id}`;
 }
 
 function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
   const { message } = App.useApp();
-  const { t, i18n } = useTranslation('records');
+  const { t, i18n } = useTranslation("records");
   const navigate = useNavigate();
   const { record, setRecord, loading, error, reload } = useRecord(obj, id);
   const [editing, setEditing] = useState(false);
@@ -43,12 +56,17 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
   const label = objectLabel(obj, i18n.language);
 
   const crumbs = (
-    <Breadcrumb items={[{ title: <Link to={recordPath(obj.name)}>{label}</Link> }, { title: record ? recordTitle(obj, record) : `#${id}` }]} />
+    <Breadcrumb
+      items={[
+        { title: <Link to={recordPath(obj.name)}>{label}</Link> },
+        { title: record ? recordTitle(obj, record) : `#${id}` },
+      ]}
+    />
   );
 
   if (loading && !record) {
     return (
-      <Space direction="vertical" style={{ width: '100%' }}>
+      <Space direction="vertical" style={{ width: "100%" }}>
         {crumbs}
         <Card>
           <Skeleton active paragraph={{ rows: 6 }} />
@@ -60,10 +78,12 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
     const missing = error instanceof ApiError && error.status === 404;
     return (
       <Result
-        status={missing ? '404' : 'error'}
-        title={missing ? t('detail.notFoundTitle') : t('detail.loadFailed')}
-        subTitle={missing ? t('detail.notFound', { object: label }) : describeError(error, t, { object: obj.name })}
-        extra={<Link to={recordPath(obj.name)}>{t('detail.backToList', { object: label })}</Link>}
+        status={missing ? "404" : "error"}
+        title={missing ? t("detail.notFoundTitle") : t("detail.loadFailed")}
+        subTitle={
+          missing ? t("detail.notFound", { object: label }) : describeError(error, t, { object: obj.name })
+        }
+        extra={<Link to={recordPath(obj.name)}>{t("detail.backToList", { object: label })}</Link>}
       />
     );
   }
@@ -71,11 +91,11 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
   const remove = async () => {
     try {
       await api.del(`${apiPath(obj, record.id)}?version=${record.version}`);
-      void message.success(t('detail.deleted'));
+      void message.success(t("detail.deleted"));
       navigate(recordPath(obj.name));
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
-        void message.warning(t('detail.deleteStale'));
+        void message.warning(t("detail.deleteStale"));
         reload();
       } else {
         void message.error(describeError(err, t, { object: obj.name }));
@@ -85,60 +105,73 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
 
   const afterTransfer = async (after: RecordItem) => {
     setTransferring(false);
-    void message.success(t('transfer.done'));
+    void message.success(t("transfer.done"));
     // the new owner may be outside what this user can see
     try {
       setRecord(await api.get<RecordItem>(apiPath(obj, after.id)));
     } catch {
-      void message.info(t('transfer.nowInvisible'));
+      void message.info(t("transfer.nowInvisible"));
       navigate(recordPath(obj.name));
     }
   };
 
-  const mayEdit = can(obj, 'edit') && record._editable;
+  const mayEdit = can(obj, "edit") && record._editable;
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }} data-object={obj.name} data-record={record.id}>
+    <Space
+      direction="vertical"
+      size="middle"
+      style={{ width: "100%" }}
+      data-object={obj.name}
+      data-record={record.id}
+    >
       {crumbs}
-      <Space style={{ width: '100%', justifyContent: 'space-between' }} wrap>
+      <Space style={{ width: "100%", justifyContent: "space-between" }} wrap>
         <Space align="center">
           <Typography.Title level={3} style={{ margin: 0 }}>
             {recordTitle(obj, record)}
           </Typography.Title>
           <Tag>{label}</Tag>
-          {!mayEdit && <Tag color="default">{t('detail.readOnly')}</Tag>}
+          {!mayEdit && <Tag color="default">{t("detail.readOnly")}</Tag>}
         </Space>
         <Space wrap>
           {mayEdit && (
-            <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)} data-action="edit">
-              {t('action.edit')}
+            <Button
+              type="primary"
+              icon={<EditOutlined />}
+              onClick={() => setEditing(true)}
+              data-action="edit"
+            >
+              {t("action.edit")}
             </Button>
           )}
-          {can(obj, 'transfer') && (
+          {can(obj, "transfer") && (
             <Button icon={<SwapOutlined />} onClick={() => setTransferring(true)} data-action="transfer">
-              {t('transfer.button')}
+              {t("transfer.button")}
             </Button>
           )}
-          {can(obj, 'delete') && (
+          {can(obj, "delete") && (
             <Popconfirm
-              title={t('detail.deleteConfirmTitle')}
-              description={t('detail.deleteConfirm', { name: recordTitle(obj, record) })}
-              okText={t('action.delete')}
+              title={t("detail.deleteConfirmTitle")}
+              description={t("detail.deleteConfirm", { name: recordTitle(obj, record) })}
+              okText={t("action.delete")}
               okButtonProps={{ danger: true }}
-              cancelText={t('action.cancel')}
+              cancelText={t("action.cancel")}
               onConfirm={remove}
             >
               <Button danger icon={<DeleteOutlined />} data-action="delete">
-                {t('action.delete')}
+                {t("action.delete")}
               </Button>
             </Popconfirm>
           )}
         </Space>
       </Space>
-      {error !== null && <Alert type="error" showIcon message={describeError(error, t, { object: obj.name })} />}
+      {error !== null && (
+        <Alert type="error" showIcon message={describeError(error, t, { object: obj.name })} />
+      )}
       <Card size="small">
         <RecordDescriptions obj={obj} record={record} />
       </Card>
-      {can(obj, 'share') && <SharesCard obj={obj} record={record} />}
+      {can(obj, "share") && <SharesCard obj={obj} record={record} />}
       <RelatedLists obj={obj} id={record.id} />
       <RecordForm
         obj={obj}

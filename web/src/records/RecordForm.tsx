@@ -2,16 +2,16 @@
  * catalog; an edit sends only what changed with the version it started from, and a 409
  * opens the ConflictDialog. */
 
-import { App, Alert, Button, Drawer, Form, Space, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { App, Alert, Button, Drawer, Form, Space, Typography } from "antd";
+import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 
-import { ApiError, api, describeError } from '../api/client';
-import ConflictDialog from './ConflictDialog';
-import FieldInput from './FieldInput';
-import { apiPath, fieldLabel, isEditable, objectLabel, referenceOf, visibleFields } from './fields';
-import { changedFields, createBody, initialFormValues, patchBody, type FormValue } from './formValues';
-import type { CatalogField, CatalogObject, RecordItem } from './types';
+import { ApiError, api, describeError } from "../api/client";
+import ConflictDialog from "./ConflictDialog";
+import FieldInput from "./FieldInput";
+import { apiPath, fieldLabel, isEditable, objectLabel, referenceOf, visibleFields } from "./fields";
+import { changedFields, createBody, initialFormValues, patchBody, type FormValue } from "./formValues";
+import type { CatalogField, CatalogObject, RecordItem } from "./types";
 
 interface Props {
   obj: CatalogObject;
@@ -34,7 +34,7 @@ export function formFields(obj: CatalogObject, record: RecordItem | null): Catal
 
 export default function RecordForm({ obj, record, open, onClose, onSaved }: Props) {
   const { message } = App.useApp();
-  const { t, i18n } = useTranslation('records');
+  const { t, i18n } = useTranslation("records");
   const [form] = Form.useForm<Record<string, FormValue>>();
   const [base, setBase] = useState<RecordItem | null>(record);
   const [saving, setSaving] = useState(false);
@@ -55,7 +55,7 @@ export default function RecordForm({ obj, record, open, onClose, onSaved }: Prop
   const showServerError = (err: unknown) => {
     setError(describeError(err, t, { object: obj.name }));
     if (err instanceof ApiError) {
-      const name = typeof err.details?.field === 'string' ? err.details.field : undefined;
+      const name = typeof err.details?.field === "string" ? err.details.field : undefined;
       if (name && fields.some((f) => f.name === name)) {
         form.setFields([{ name, errors: [describeError(err, t, { object: obj.name })] }]);
       }
@@ -79,16 +79,16 @@ export default function RecordForm({ obj, record, open, onClose, onSaved }: Prop
       let saved: RecordItem;
       if (creating) {
         saved = await api.post<RecordItem>(apiPath(obj), createBody(fields, values));
-        void message.success(t('form.created', { object: objectLabel(obj, i18n.language) }));
+        void message.success(t("form.created", { object: objectLabel(obj, i18n.language) }));
       } else {
         const body = patchBody(fields, base!, values);
         if (Object.keys(body).length === 0) {
-          void message.info(t('form.nothingChanged'));
+          void message.info(t("form.nothingChanged"));
           onClose();
           return;
         }
         saved = await api.patch<RecordItem>(apiPath(obj, base!.id), { ...body, version: base!.version });
-        void message.success(t('form.saved'));
+        void message.success(t("form.saved"));
       }
       onSaved(saved);
     } catch (err) {
@@ -107,12 +107,12 @@ export default function RecordForm({ obj, record, open, onClose, onSaved }: Prop
     setError(null);
     form.resetFields();
     form.setFieldsValue(initialFormValues(formFields(obj, current), current));
-    if (!current._editable) setError(t('form.noLongerEditable'));
+    if (!current._editable) setError(t("form.noLongerEditable"));
   };
 
   const title = creating
-    ? t('form.createTitle', { object: objectLabel(obj, i18n.language) })
-    : t('form.editTitle', { object: objectLabel(obj, i18n.language) });
+    ? t("form.createTitle", { object: objectLabel(obj, i18n.language) })
+    : t("form.editTitle", { object: objectLabel(obj, i18n.language) });
 
   return (
     <Drawer
@@ -123,18 +123,30 @@ export default function RecordForm({ obj, record, open, onClose, onSaved }: Prop
       destroyOnClose
       extra={
         <Space>
-          <Button onClick={onClose}>{t('action.cancel')}</Button>
-          <Button type="primary" loading={saving} onClick={() => form.submit()} disabled={fields.length === 0}>
-            {creating ? t('action.create') : t('action.save')}
+          <Button onClick={onClose}>{t("action.cancel")}</Button>
+          <Button
+            type="primary"
+            loading={saving}
+            onClick={() => form.submit()}
+            disabled={fields.length === 0}
+          >
+            {creating ? t("action.create") : t("action.save")}
           </Button>
         </Space>
       }
     >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       {fields.length === 0 ? (
-        <Typography.Paragraph type="secondary">{t('form.noWritableFields')}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{t("form.noWritableFields")}</Typography.Paragraph>
       ) : (
-        <Form form={form} name={`record-${obj.name}`} layout="vertical" onFinish={submit} disabled={saving} requiredMark>
+        <Form
+          form={form}
+          name={`record-${obj.name}`}
+          layout="vertical"
+          onFinish={submit}
+          disabled={saving}
+          requiredMark
+        >
           {fields.map((f) => (
             <Form.Item
               key={f.name}
@@ -142,7 +154,7 @@ export default function RecordForm({ obj, record, open, onClose, onSaved }: Prop
               label={fieldLabel(f, i18n.language)}
               rules={
                 f.required
-                  ? [{ required: true, message: t('form.required', { field: fieldLabel(f, i18n.language) }) }]
+                  ? [{ required: true, message: t("form.required", { field: fieldLabel(f, i18n.language) }) }]
                   : []
               }
             >

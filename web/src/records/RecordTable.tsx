@@ -1,21 +1,21 @@
 /** The records of one list page as a table: chosen columns, sortable headers for fields
  * the user can read, the title linking to the record, Edit only where `_editable`. */
 
-import { EditOutlined } from '@ant-design/icons';
-import { Button, Empty, Table, Tooltip } from 'antd';
-import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
-import type { TFunction } from 'i18next';
-import type { HTMLAttributes } from 'react';
-import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { EditOutlined } from "@ant-design/icons";
+import { Button, Empty, Table, Tooltip } from "antd";
+import type { ColumnsType, SorterResult } from "antd/es/table/interface";
+import type { TFunction } from "i18next";
+import type { HTMLAttributes } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
 
-import { isSystemColumn } from './columns';
-import FieldValue from './FieldValue';
-import { can, fieldLabel, isSortable, recordPath } from './fields';
-import { formatDateTime } from './format';
-import { DepartmentName, UserName } from './names';
-import { parseSort } from './query';
-import type { CatalogObject, RecordItem } from './types';
+import { isSystemColumn } from "./columns";
+import FieldValue from "./FieldValue";
+import { can, fieldLabel, isSortable, recordPath } from "./fields";
+import { formatDateTime } from "./format";
+import { DepartmentName, UserName } from "./names";
+import { parseSort } from "./query";
+import type { CatalogObject, RecordItem } from "./types";
 
 interface Props {
   obj: CatalogObject;
@@ -32,28 +32,37 @@ interface Props {
 
 /** Cells name their column (`data-column`), for tests and styles. */
 function cellData(key: string): HTMLAttributes<HTMLElement> {
-  return { 'data-column': key } as HTMLAttributes<HTMLElement>;
+  return { "data-column": key } as HTMLAttributes<HTMLElement>;
 }
 
 function systemColumn(key: string, t: TFunction, language: string) {
   return {
     title: t(`system.${key}`),
     render: (_: unknown, r: RecordItem) => {
-      if (key === 'owner_id') return <UserName id={r.owner_id} />;
-      if (key === 'department_id') return <DepartmentName id={r.department_id} />;
+      if (key === "owner_id") return <UserName id={r.owner_id} />;
+      if (key === "department_id") return <DepartmentName id={r.department_id} />;
       return formatDateTime(String(r[key]), language);
     },
     // ids of owners and departments sort by number, which means nothing to a reader
-    sortable: key === 'created_at' || key === 'updated_at',
+    sortable: key === "created_at" || key === "updated_at",
   };
 }
 
-export default function RecordTable({ obj, items, columns, sort = '', onSort, loading, onEdit, emptyText }: Props) {
-  const { t, i18n } = useTranslation('records');
+export default function RecordTable({
+  obj,
+  items,
+  columns,
+  sort = "",
+  onSort,
+  loading,
+  onEdit,
+  emptyText,
+}: Props) {
+  const { t, i18n } = useTranslation("records");
   const lang = i18n.language;
   const current = parseSort(sort);
   const order = (key: string) =>
-    sort && current.field === key ? (current.descending ? ('descend' as const) : ('ascend' as const)) : null;
+    sort && current.field === key ? (current.descending ? ("descend" as const) : ("ascend" as const)) : null;
 
   const cols: ColumnsType<RecordItem> = [];
   for (const key of columns) {
@@ -73,47 +82,47 @@ export default function RecordTable({ obj, items, columns, sort = '', onSort, lo
       continue;
     }
     const field = obj.fields.find((f) => f.name === key);
-    if (!field || field.level === 'hidden') continue;
+    if (!field || field.level === "hidden") continue;
     const isTitle = key === obj.title_field;
     const sortable = isSortable(field) && !!onSort;
     cols.push({
       key,
       dataIndex: key,
       title: fieldLabel(field, lang),
-      align: field.type === 'decimal' || field.type === 'integer' ? 'right' : undefined,
+      align: field.type === "decimal" || field.type === "integer" ? "right" : undefined,
       sorter: sortable,
       sortOrder: sortable ? order(key) : null,
-      ellipsis: field.type === 'text',
+      ellipsis: field.type === "text",
       onHeaderCell: () => cellData(key),
       onCell: () => cellData(key),
       render: (_: unknown, r: RecordItem) =>
-        isTitle && field.level !== 'masked' ? (
+        isTitle && field.level !== "masked" ? (
           <Link to={recordPath(obj.name, r.id)}>{String(r[key] ?? `#${r.id}`)}</Link>
         ) : (
           <FieldValue objectName={obj.name} field={field} value={r[key]} compact />
         ),
     });
   }
-  const mayEdit = can(obj, 'edit') && !!onEdit;
+  const mayEdit = can(obj, "edit") && !!onEdit;
   cols.push({
-    key: '_actions',
-    title: t('list.actions'),
-    fixed: 'right',
+    key: "_actions",
+    title: t("list.actions"),
+    fixed: "right",
     width: mayEdit ? 140 : 80,
     render: (_: unknown, r: RecordItem) => (
-      <span style={{ whiteSpace: 'nowrap' }}>
-        <Link to={recordPath(obj.name, r.id)}>{t('action.open')}</Link>
+      <span style={{ whiteSpace: "nowrap" }}>
+        <Link to={recordPath(obj.name, r.id)}>{t("action.open")}</Link>
         {mayEdit && r._editable && (
-          <Tooltip title={t('action.edit')}>
+          <Tooltip title={t("action.edit")}>
             <Button
               type="link"
               size="small"
               icon={<EditOutlined />}
               onClick={() => onEdit?.(r)}
-              aria-label={t('action.editRecord', { id: r.id })}
+              aria-label={t("action.editRecord", { id: r.id })}
               data-action="edit"
             >
-              {t('action.edit')}
+              {t("action.edit")}
             </Button>
           </Tooltip>
         )}
@@ -129,15 +138,15 @@ export default function RecordTable({ obj, items, columns, sort = '', onSort, lo
       dataSource={items}
       loading={loading}
       pagination={false}
-      scroll={{ x: 'max-content' }}
+      scroll={{ x: "max-content" }}
       locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText} /> }}
-      showSorterTooltip={{ title: t('list.sortTip') }}
+      showSorterTooltip={{ title: t("list.sortTip") }}
       onChange={(_p, _f, sorter) => {
         const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<RecordItem> | undefined;
-        const key = s?.columnKey ? String(s.columnKey) : '';
+        const key = s?.columnKey ? String(s.columnKey) : "";
         if (!onSort) return;
-        if (!s || !s.order || !key) onSort('');
-        else onSort(s.order === 'descend' ? `-${key}` : key);
+        if (!s || !s.order || !key) onSort("");
+        else onSort(s.order === "descend" ? `-${key}` : key);
       }}
     />
   );

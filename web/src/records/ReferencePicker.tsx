@@ -1,14 +1,14 @@
 /** Picks a record of the referenced object by searching its list (`q`); only records the
  * viewer can view are offered, named by their title field. */
 
-import { Select } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Select } from "antd";
+import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 
-import { api, describeError } from '../api/client';
-import { apiPath, isReadable, titleField } from './fields';
-import type { CatalogObject, RecordItem, RecordPage, ReferenceValue } from './types';
-import { useRemoteOptions, type RemoteOption } from './useRemoteOptions';
+import { api, describeError } from "../api/client";
+import { apiPath, isReadable, titleField } from "./fields";
+import type { CatalogObject, RecordItem, RecordPage, ReferenceValue } from "./types";
+import { useRemoteOptions, type RemoteOption } from "./useRemoteOptions";
 
 interface Props {
   id?: string;
@@ -20,13 +20,23 @@ interface Props {
   placeholder?: string;
   allowClear?: boolean;
   style?: React.CSSProperties;
-  'aria-label'?: string;
+  "aria-label"?: string;
 }
 
-export default function ReferencePicker({ id, target, value, onChange, initial, placeholder, allowClear = true, style, ...rest }: Props) {
-  const { t } = useTranslation('records');
+export default function ReferencePicker({
+  id,
+  target,
+  value,
+  onChange,
+  initial,
+  placeholder,
+  allowClear = true,
+  style,
+  ...rest
+}: Props) {
+  const { t } = useTranslation("records");
   const title = target ? titleField(target) : undefined;
-  const usable = !!target && target.actions.includes('view') && !!title && isReadable(title);
+  const usable = !!target && target.actions.includes("view") && !!title && isReadable(title);
   const { options, loading, failed, onSearch, load } = useRemoteOptions(async (q) => {
     if (!target || !title) return [];
     const params: Record<string, string | number> = { limit: 20, sort: title.name };
@@ -36,7 +46,7 @@ export default function ReferencePicker({ id, target, value, onChange, initial, 
   });
 
   useEffect(() => {
-    if (usable) load('');
+    if (usable) load("");
   }, [usable, load]);
 
   // a value set from outside (a link's filter) is named by reading that record
@@ -47,7 +57,7 @@ export default function ReferencePicker({ id, target, value, onChange, initial, 
     let live = true;
     api.get<RecordItem>(apiPath(target, value)).then(
       (r) => live && setNamed({ value, label: String(r[title.name] ?? `#${value}`) }),
-      () => live && setNamed({ value, label: t('value.restricted', { id: value }) }),
+      () => live && setNamed({ value, label: t("value.restricted", { id: value }) }),
     );
     return () => {
       live = false;
@@ -60,7 +70,9 @@ export default function ReferencePicker({ id, target, value, onChange, initial, 
     if (initial && value === initial.id && !out.some((o) => o.value === initial.id)) {
       out.unshift({
         value: initial.id,
-        label: initial.restricted ? t('value.restricted', { id: initial.id }) : (initial.name ?? `#${initial.id}`),
+        label: initial.restricted
+          ? t("value.restricted", { id: initial.id })
+          : (initial.name ?? `#${initial.id}`),
       });
     }
     return out;
@@ -69,7 +81,7 @@ export default function ReferencePicker({ id, target, value, onChange, initial, 
   return (
     <Select<number>
       id={id}
-      aria-label={rest['aria-label']}
+      aria-label={rest["aria-label"]}
       showSearch
       allowClear={allowClear}
       disabled={!usable}
@@ -80,8 +92,8 @@ export default function ReferencePicker({ id, target, value, onChange, initial, 
       loading={loading}
       options={shown}
       style={style}
-      placeholder={usable ? (placeholder ?? t('picker.searchRecords')) : t('picker.noAccess')}
-      notFoundContent={failed ? describeError(failed, t) : t('picker.noMatch')}
+      placeholder={usable ? (placeholder ?? t("picker.searchRecords")) : t("picker.noAccess")}
+      notFoundContent={failed ? describeError(failed, t) : t("picker.noMatch")}
     />
   );
 }

@@ -1,14 +1,14 @@
 /** Give a record to another user (shown only with the transfer action). */
 
-import { Alert, Form, Modal } from 'antd';
-import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Alert, Form, Modal } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
 
-import { ApiError, api, describeError } from '../api/client';
-import { apiPath, objectLabel } from './fields';
-import { UserName } from './names';
-import { UserPicker } from './PrincipalPickers';
-import type { CatalogObject, RecordItem } from './types';
+import { ApiError, api, describeError } from "../api/client";
+import { apiPath, objectLabel } from "./fields";
+import { UserName } from "./names";
+import { UserPicker } from "./PrincipalPickers";
+import type { CatalogObject, RecordItem } from "./types";
 
 interface Props {
   obj: CatalogObject;
@@ -22,7 +22,7 @@ interface Props {
 }
 
 export default function TransferDialog({ obj, record, open, onClose, onDone, onStale }: Props) {
-  const { t, i18n } = useTranslation('records');
+  const { t, i18n } = useTranslation("records");
   const [form] = Form.useForm<{ owner_id: number | null }>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -31,7 +31,7 @@ export default function TransferDialog({ obj, record, open, onClose, onDone, onS
     setBusy(true);
     setError(null);
     try {
-      const after = await api.post<RecordItem>(apiPath(obj, record.id, 'transfer'), {
+      const after = await api.post<RecordItem>(apiPath(obj, record.id, "transfer"), {
         owner_id,
         version: record.version,
       });
@@ -39,7 +39,7 @@ export default function TransferDialog({ obj, record, open, onClose, onDone, onS
       onDone(after);
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
-        setError(t('transfer.stale'));
+        setError(t("transfer.stale"));
         onStale();
       } else {
         setError(describeError(err, t, { object: obj.name }));
@@ -52,9 +52,9 @@ export default function TransferDialog({ obj, record, open, onClose, onDone, onS
   return (
     <Modal
       open={open}
-      title={t('transfer.title', { object: objectLabel(obj, i18n.language) })}
-      okText={t('transfer.ok')}
-      cancelText={t('action.cancel')}
+      title={t("transfer.title", { object: objectLabel(obj, i18n.language) })}
+      okText={t("transfer.ok")}
+      cancelText={t("action.cancel")}
       onOk={() => form.submit()}
       confirmLoading={busy}
       onCancel={() => {
@@ -65,17 +65,19 @@ export default function TransferDialog({ obj, record, open, onClose, onDone, onS
     >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       <p>
-        {t('transfer.currentOwner')} <UserName id={record.owner_id} />
+        {t("transfer.currentOwner")} <UserName id={record.owner_id} />
       </p>
       <Form form={form} name="transfer" layout="vertical" onFinish={submit} preserve={false}>
         <Form.Item
           name="owner_id"
-          label={t('transfer.newOwner')}
+          label={t("transfer.newOwner")}
           rules={[
-            { required: true, message: t('transfer.chooseUser') },
+            { required: true, message: t("transfer.chooseUser") },
             {
               validator: (_, v: number | null) =>
-                v === record.owner_id ? Promise.reject(new Error(t('transfer.sameOwner'))) : Promise.resolve(),
+                v === record.owner_id
+                  ? Promise.reject(new Error(t("transfer.sameOwner")))
+                  : Promise.resolve(),
             },
           ]}
         >

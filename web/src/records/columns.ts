@@ -1,14 +1,14 @@
 /** The columns a list may show: visible fields and the system columns, with the user's
  * choice remembered per object in this browser. */
 
-import type { TFunction } from 'i18next';
+import type { TFunction } from "i18next";
 
-import { defaultColumns, fieldLabel, visibleFields } from './fields';
-import type { CatalogObject } from './types';
+import { defaultColumns, fieldLabel, visibleFields } from "./fields";
+import type { CatalogObject } from "./types";
 
-export const SYSTEM_COLUMNS = ['owner_id', 'department_id', 'created_at', 'updated_at'] as const;
+export const SYSTEM_COLUMNS = ["owner_id", "department_id", "created_at", "updated_at"] as const;
 export type SystemColumn = (typeof SYSTEM_COLUMNS)[number];
-const DEFAULT_SYSTEM: SystemColumn[] = ['owner_id', 'updated_at'];
+const DEFAULT_SYSTEM: SystemColumn[] = ["owner_id", "updated_at"];
 
 export function isSystemColumn(name: string): name is SystemColumn {
   return (SYSTEM_COLUMNS as readonly string[]).includes(name);
@@ -34,9 +34,9 @@ function storageKey(obj: CatalogObject): string {
 export function loadColumns(obj: CatalogObject): string[] {
   const allowed = new Set<string>([...visibleFields(obj).map((f) => f.name), ...SYSTEM_COLUMNS]);
   try {
-    const saved: unknown = JSON.parse(localStorage.getItem(storageKey(obj)) ?? 'null');
+    const saved: unknown = JSON.parse(localStorage.getItem(storageKey(obj)) ?? "null");
     if (Array.isArray(saved)) {
-      const kept = saved.filter((k): k is string => typeof k === 'string' && allowed.has(k));
+      const kept = saved.filter((k): k is string => typeof k === "string" && allowed.has(k));
       if (kept.length) return kept;
     }
   } catch {

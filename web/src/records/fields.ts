@@ -1,11 +1,11 @@
 /** What the catalog says about fields, turned into the questions the screens ask. */
 
-import type { CatalogField, CatalogObject, FieldLevel, ReferenceValue } from './types';
+import type { CatalogField, CatalogObject, FieldLevel, ReferenceValue } from "./types";
 
 const LEVEL_RANK: Record<FieldLevel, number> = { hidden: 0, masked: 1, read: 2, edit: 3 };
 
 export function isZh(language: string): boolean {
-  return language.toLowerCase().startsWith('zh');
+  return language.toLowerCase().startsWith("zh");
 }
 
 export function fieldLabel(field: CatalogField, language: string): string {
@@ -27,13 +27,13 @@ export function isReadable(field: CatalogField): boolean {
 }
 
 export function isEditable(field: CatalogField): boolean {
-  return field.level === 'edit';
+  return field.level === "edit";
 }
 
 /** Long free text is not offered as a sort key, nor a reference (it would sort by the
  * referenced record's id, which means nothing to a reader). */
 export function isSortable(field: CatalogField): boolean {
-  return isReadable(field) && field.type !== 'text' && field.type !== 'reference';
+  return isReadable(field) && field.type !== "text" && field.type !== "reference";
 }
 
 export function can(obj: CatalogObject, action: string): boolean {
@@ -55,14 +55,14 @@ export function defaultColumns(obj: CatalogObject, max = 4): string[] {
   if (title && isVisible(title)) out.push(title.name);
   for (const f of obj.fields) {
     if (out.length >= max + 1) break;
-    if (f.name === obj.title_field || !isVisible(f) || f.type === 'text') continue;
+    if (f.name === obj.title_field || !isVisible(f) || f.type === "text") continue;
     out.push(f.name);
   }
   return out;
 }
 
 export function isReference(value: unknown): value is ReferenceValue {
-  return typeof value === 'object' && value !== null && 'id' in value;
+  return typeof value === "object" && value !== null && "id" in value;
 }
 
 export function referenceOf(value: unknown): ReferenceValue | null {

@@ -1,9 +1,9 @@
 /** Record values formatted for the current language, with the shell's formatters, and
  * the labels of enum choices. */
 
-import type { TFunction } from 'i18next';
+import type { TFunction } from "i18next";
 
-import { formatters } from '../i18n/format';
+import { formatters } from "../i18n/format";
 
 /** A decimal field's exact string as an amount (grouping, two decimals, currency). */
 export function formatAmount(value: string | number, language: string): string {
@@ -28,7 +28,12 @@ export function formatDateTime(value: string, language: string): string {
 }
 
 /** The label of an enum choice: per object and field, else per field, else the raw value. */
-export function choiceLabel(t: TFunction<'records'>, objectName: string, fieldName: string, value: string): string {
+export function choiceLabel(
+  t: TFunction<"records">,
+  objectName: string,
+  fieldName: string,
+  value: string,
+): string {
   return t(`choice.${objectName}.${fieldName}.${value}`, {
     defaultValue: t(`choice.${fieldName}.${value}`, { defaultValue: value }),
   });

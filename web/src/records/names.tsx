@@ -1,13 +1,13 @@
 /** Names of users, departments and roles shown beside records (owner, department,
  * share principals), each fetched once per page load. */
 
-import { Tooltip, Typography } from 'antd';
-import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Tooltip, Typography } from "antd";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 
-import { api } from '../api/client';
-import { isZh } from './fields';
-import type { Department, ItemsPage, PublicUser, RoleSummary } from './types';
+import { api } from "../api/client";
+import { isZh } from "./fields";
+import type { Department, ItemsPage, PublicUser, RoleSummary } from "./types";
 
 const users = new Map<number, Promise<PublicUser | null>>();
 let departments: Promise<Department[]> | null = null;
@@ -25,7 +25,7 @@ export function fetchUser(id: number): Promise<PublicUser | null> {
 export function fetchDepartments(): Promise<Department[]> {
   if (!departments) {
     departments = api
-      .get<ItemsPage<Department>>('/departments')
+      .get<ItemsPage<Department>>("/departments")
       .then((page) => page.items)
       .catch((err: unknown) => {
         departments = null;
@@ -38,7 +38,7 @@ export function fetchDepartments(): Promise<Department[]> {
 export function fetchRoles(): Promise<RoleSummary[]> {
   if (!roles) {
     roles = api
-      .get<ItemsPage<RoleSummary>>('/roles')
+      .get<ItemsPage<RoleSummary>>("/roles")
       .then((page) => page.items)
       .catch((err: unknown) => {
         roles = null;
@@ -88,16 +88,16 @@ export function UserName({ id }: { id: number | null | undefined }) {
 }
 
 export function DepartmentName({ id }: { id: number | null | undefined }) {
-  const { i18n } = useTranslation('records');
-  const all = useResolved(fetchDepartments, 'departments');
+  const { i18n } = useTranslation("records");
+  const all = useResolved(fetchDepartments, "departments");
   if (!id) return <Typography.Text type="secondary">—</Typography.Text>;
   const d = all?.find((x) => x.id === id);
   return <span>{d ? departmentLabel(d, i18n.language) : `#${id}`}</span>;
 }
 
 export function RoleName({ id }: { id: number }) {
-  const { i18n } = useTranslation('records');
-  const all = useResolved(fetchRoles, 'roles');
+  const { i18n } = useTranslation("records");
+  const all = useResolved(fetchRoles, "roles");
   const r = all?.find((x) => x.id === id);
   return <span>{r ? roleLabel(r, i18n.language) : `#${id}`}</span>;
 }

@@ -2,7 +2,7 @@
  * query-string form (`?q=…&sort=-amount&stage__in=won,lost&amount__ge=1000`), so a
  * reload or a shared link shows the same list and the API receives exactly what is shown. */
 
-import type { CatalogObject } from './types';
+import type { CatalogObject } from "./types";
 
 export interface ListQuery {
   q: string;
@@ -11,12 +11,12 @@ export interface ListQuery {
   filters: Record<string, string>;
 }
 
-export const DEFAULT_SORT = '-updated_at';
-const SYSTEM_FILTERS = ['id', 'owner_id', 'department_id'];
-const RESERVED = new Set(['q', 'sort', 'limit', 'cursor', 'total', 'filter', 'format']);
+export const DEFAULT_SORT = "-updated_at";
+const SYSTEM_FILTERS = ["id", "owner_id", "department_id"];
+const RESERVED = new Set(["q", "sort", "limit", "cursor", "total", "filter", "format"]);
 
 export function filterFieldOf(key: string): string {
-  return key.split('__', 1)[0] ?? key;
+  return key.split("__", 1)[0] ?? key;
 }
 
 /** Whether the viewer may filter on this key (a readable field or a system column). */
@@ -24,22 +24,22 @@ export function isFilterKey(obj: CatalogObject, key: string): boolean {
   const name = filterFieldOf(key);
   if (SYSTEM_FILTERS.includes(name)) return true;
   const field = obj.fields.find((f) => f.name === name);
-  return !!field && (field.level === 'read' || field.level === 'edit');
+  return !!field && (field.level === "read" || field.level === "edit");
 }
 
 export function parseQuery(obj: CatalogObject, params: URLSearchParams): ListQuery {
   const filters: Record<string, string> = {};
   params.forEach((value, key) => {
-    if (!RESERVED.has(key) && value !== '' && isFilterKey(obj, key)) filters[key] = value;
+    if (!RESERVED.has(key) && value !== "" && isFilterKey(obj, key)) filters[key] = value;
   });
-  return { q: params.get('q') ?? '', sort: params.get('sort') ?? '', filters };
+  return { q: params.get("q") ?? "", sort: params.get("sort") ?? "", filters };
 }
 
 export function queryToSearch(query: ListQuery): URLSearchParams {
   const out = new URLSearchParams();
-  if (query.q) out.set('q', query.q);
-  if (query.sort) out.set('sort', query.sort);
-  for (const [k, v] of Object.entries(query.filters)) if (v !== '') out.set(k, v);
+  if (query.q) out.set("q", query.q);
+  if (query.sort) out.set("sort", query.sort);
+  for (const [k, v] of Object.entries(query.filters)) if (v !== "") out.set(k, v);
   return out;
 }
 
@@ -59,11 +59,11 @@ export function withFieldFilters(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(filters)) if (filterFieldOf(k) !== field) out[k] = v;
-  for (const [k, v] of Object.entries(next)) if (v !== undefined && v !== '') out[k] = v;
+  for (const [k, v] of Object.entries(next)) if (v !== undefined && v !== "") out[k] = v;
   return out;
 }
 
 export function parseSort(sort: string): { field: string; descending: boolean } {
   const s = sort || DEFAULT_SORT;
-  return { field: s.replace(/^[-+]/, ''), descending: s.startsWith('-') };
+  return { field: s.replace(/^[-+]/, ""), descending: s.startsWith("-") };
 }

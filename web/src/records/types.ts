@@ -1,6 +1,6 @@
 /** Shapes of the record API answers the record screens use (see src/vouch/records/). */
 
-export type { CatalogField, CatalogObject, FieldLevel, FieldType } from '../api/types';
+export type { CatalogField, CatalogObject, FieldLevel, FieldType } from "../api/types";
 
 /** A reference as the API renders it: named when the viewer can view the target. */
 export interface ReferenceValue {
@@ -28,7 +28,7 @@ export interface RecordPage {
   total?: number | null;
 }
 
-export type PrincipalKind = 'user' | 'role' | 'department' | 'department_tree';
+export type PrincipalKind = "user" | "role" | "department" | "department_tree";
 
 export interface Share {
   id: number;
@@ -36,7 +36,7 @@ export interface Share {
   record_id: number;
   principal_kind: PrincipalKind;
   principal_id: number;
-  access: 'read' | 'read_write';
+  access: "read" | "read_write";
   shared_by: number | null;
   created_at: string;
   expires_at: string | null;

@@ -1,10 +1,10 @@
 /** One record as the API shows it to this user, with reload. */
 
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from "react";
 
-import { api } from '../api/client';
-import { apiPath } from './fields';
-import type { CatalogObject, RecordItem } from './types';
+import { api } from "../api/client";
+import { apiPath } from "./fields";
+import type { CatalogObject, RecordItem } from "./types";
 
 export function useRecord(obj: CatalogObject, id: number) {
   const [record, setRecord] = useState<RecordItem | null>(null);

@@ -1,12 +1,12 @@
 /** One page of a record list: keyset paging with a stack of the cursors that led here
  * (Next pushes, Previous pops), the total count, reloaded when the query changes. */
 
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from "react";
 
-import { api } from '../api/client';
-import { apiPath } from './fields';
-import { apiParams, type ListQuery } from './query';
-import type { CatalogObject, RecordItem, RecordPage } from './types';
+import { api } from "../api/client";
+import { apiPath } from "./fields";
+import { apiParams, type ListQuery } from "./query";
+import type { CatalogObject, RecordItem, RecordPage } from "./types";
 
 export interface RecordList {
   items: RecordItem[];

@@ -1,6 +1,6 @@
 /** Options of a searchable select, fetched as the user types (debounced, latest wins). */
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from "react";
 
 export interface RemoteOption {
   value: number;
