@@ -9,7 +9,7 @@
 
 import {
   AimOutlined, CalendarOutlined, CarryOutOutlined, CustomerServiceOutlined, FileTextOutlined,
-  FundOutlined, PayCircleOutlined, TeamOutlined, UserOutlined, IdcardOutlined,
+  FundOutlined, HomeOutlined, PayCircleOutlined, TeamOutlined, UserOutlined, IdcardOutlined,
 } from "@ant-design/icons";
 import type { MenuProps } from "antd";
 import type { TFunction } from "i18next";
@@ -21,11 +21,11 @@ import type { CatalogObject, Me } from "./api/types";
 import { label } from "./catalog/labels";
 import { Lazy } from "./layout/Lazy";
 import NotFoundPage from "./layout/NotFoundPage";
-import StartPage from "./layout/StartPage";
 
 export const ACCOUNT_PATH = "/account";
 
 const AccountPage = lazy(() => import("./account/AccountPage"));
+const HomePage = lazy(() => import("./home/HomePage"));
 const RecordListPage = lazy(() => import("./records/RecordListPage"));
 const RecordDetailPage = lazy(() => import("./records/RecordDetailPage"));
 
@@ -44,7 +44,7 @@ const OBJECT_ICONS: Record<string, ReactNode> = {
 
 /** Routes inside the signed-in shell (relative to `/`). */
 export const shellRoutes: RouteObject[] = [
-  { index: true, element: <StartPage /> },
+  { index: true, element: <Lazy><HomePage /></Lazy> },
   { path: "records/:object", element: <Lazy><RecordListPage /></Lazy> },
   { path: "records/:object/:id", element: <Lazy><RecordDetailPage /></Lazy> },
   { path: ACCOUNT_PATH.slice(1), element: <Lazy><AccountPage /></Lazy> },
@@ -71,7 +71,7 @@ export function recordListPath(object: string): string {
 
 /** The side menu for this user: keys are paths. */
 export function navigation({ objects, language, t }: NavigationInput): MenuItem[] {
-  const items: MenuItem[] = [];
+  const items: MenuItem[] = [{ key: "/", icon: <HomeOutlined />, label: t("menu.home") }];
   const records = viewableObjects(objects).map((o) => ({
     key: recordListPath(o.name), label: label(o, language), icon: OBJECT_ICONS[o.name] ?? <FileTextOutlined />,
   }));
