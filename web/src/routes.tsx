@@ -17,6 +17,7 @@ import { lazy } from "react";
 import type { ReactNode } from "react";
 import type { RouteObject } from "react-router-dom";
 
+import { adminMenuEntries } from "./admin/menu";
 import type { CatalogObject, Me } from "./api/types";
 import { label } from "./catalog/labels";
 import { Lazy } from "./layout/Lazy";
@@ -28,6 +29,10 @@ const AccountPage = lazy(() => import("./account/AccountPage"));
 const HomePage = lazy(() => import("./home/HomePage"));
 const RecordListPage = lazy(() => import("./records/RecordListPage"));
 const RecordDetailPage = lazy(() => import("./records/RecordDetailPage"));
+const OrgPage = lazy(() => import("./admin/OrgPage"));
+const RolesPage = lazy(() => import("./admin/RolesPage"));
+const RoleEditorPage = lazy(() => import("./admin/RoleEditorPage"));
+const AssignmentsPage = lazy(() => import("./admin/AssignmentsPage"));
 
 /** Each object's icon in the menu (an object added later gets the generic one). */
 const OBJECT_ICONS: Record<string, ReactNode> = {
@@ -48,6 +53,10 @@ export const shellRoutes: RouteObject[] = [
   { path: "records/:object", element: <Lazy><RecordListPage /></Lazy> },
   { path: "records/:object/:id", element: <Lazy><RecordDetailPage /></Lazy> },
   { path: ACCOUNT_PATH.slice(1), element: <Lazy><AccountPage /></Lazy> },
+  { path: "admin/org", element: <Lazy><OrgPage /></Lazy> },
+  { path: "admin/roles", element: <Lazy><RolesPage /></Lazy> },
+  { path: "admin/roles/:id", element: <Lazy><RoleEditorPage /></Lazy> },
+  { path: "admin/assignments", element: <Lazy><AssignmentsPage /></Lazy> },
   { path: "*", element: <NotFoundPage /> },
 ];
 
@@ -70,13 +79,19 @@ export function recordListPath(object: string): string {
 }
 
 /** The side menu for this user: keys are paths. */
-export function navigation({ objects, language, t }: NavigationInput): MenuItem[] {
+export function navigation({ me, objects, language, t }: NavigationInput): MenuItem[] {
   const items: MenuItem[] = [{ key: "/", icon: <HomeOutlined />, label: t("menu.home") }];
   const records = viewableObjects(objects).map((o) => ({
     key: recordListPath(o.name), label: label(o, language), icon: OBJECT_ICONS[o.name] ?? <FileTextOutlined />,
   }));
   if (records.length) {
     items.push({ key: "records", type: "group", label: t("menu.records"), children: records });
+  }
+  // Administration: each feature folder adds the entries its user may open.
+  const administration: MenuItem[] = [...adminMenuEntries(me, t)];
+  if (administration.length) {
+    items.push({ key: "administration", type: "group", label: t("menu.administration"),
+                 children: administration });
   }
   items.push({ key: ACCOUNT_PATH, icon: <UserOutlined />, label: t("menu.account") });
   return items;
