@@ -16,7 +16,7 @@ import CardState from "./CardState";
 import Chart from "./Chart";
 import type { ChartOption } from "./Chart";
 import "./i18n";
-import { CLOSED_LOST, hasAmounts } from "./reports";
+import { CLOSED_LOST, compactMoney, hasAmounts } from "./reports";
 import type { PipelineReport, StageGroup } from "./reports";
 import { useLoad } from "./useLoad";
 import WithheldNote from "./WithheldNote";
@@ -29,49 +29,59 @@ interface Labels {
   amount: string;
 }
 
+/** Stage colours down the funnel: blues deepening toward a won deal, which is green. */
+const COLOURS = ["#91caff", "#69b1ff", "#4096ff", "#1677ff", "#52c41a"];
+
+/** A funnel of centred bars, one per stage in the stages' own order, each as wide as its
+ * figure: a stage with none has no bar (a drawn funnel would give it a slope). */
 function funnelOption(stages: StageGroup[], measure: Measure, amounts: boolean,
-                      labels: Labels, format: Formatters): ChartOption {
+                      labels: Labels, format: Formatters, compact: (n: number) => string
+): ChartOption {
   const value = (g: StageGroup) => (measure === "amount" ? Number(g.amount ?? 0) : g.count);
-  const shown = (g: StageGroup) => (measure === "amount" ? format.money(g.amount)
-                                                         : format.number(g.count));
-  const byName = new Map(stages.map((g) => [labels.stage(g.stage), g]));
+  const widest = Math.max(1, ...stages.map(value));
   return {
+    grid: { left: 8, right: 84, top: 4, bottom: 4, containLabel: true },
     tooltip: {
       trigger: "item",
       formatter: (p: unknown) => {
-        const g = byName.get((p as { name: string }).name);
+        const g = stages[(p as { dataIndex: number }).dataIndex];
         if (!g) return "";
         const lines = [`<b>${labels.stage(g.stage)}</b>`, `${labels.count}: ${format.number(g.count)}`];
         if (amounts) lines.push(`${labels.amount}: ${format.money(g.amount)}`);
         return lines.join("<br/>");
       },
     },
-    series: [{
-      type: "funnel",
-      name: measure === "amount" ? labels.amount : labels.count,
-      sort: "none", // the stages' own order, not by size
-      left: "4%",
-      width: "58%",
-      top: 8,
-      bottom: 8,
-      min: 0,
-      max: Math.max(1, ...stages.map(value)),
-      gap: 2,
-      label: {
-        position: "right",
-        formatter: (p: unknown) => {
-          const g = byName.get((p as { name: string }).name);
-          return g ? `${labels.stage(g.stage)}  ${shown(g)}` : "";
+    xAxis: { type: "value", show: false, max: widest },
+    yAxis: {
+      type: "category", inverse: true, data: stages.map((g) => labels.stage(g.stage)),
+      axisLine: { show: false }, axisTick: { show: false },
+    },
+    series: [
+      { // the space left of each bar, which centres it
+        type: "bar", stack: "funnel", silent: true, itemStyle: { color: "transparent" },
+        data: stages.map((g) => (widest - value(g)) / 2), tooltip: { show: false },
+      },
+      {
+        type: "bar", stack: "funnel", barCategoryGap: "18%",
+        name: measure === "amount" ? labels.amount : labels.count,
+        data: stages.map((g, i) => ({
+          value: value(g), itemStyle: { color: COLOURS[i % COLOURS.length], borderRadius: 3 },
+        })),
+        label: {
+          show: true, position: "right",
+          formatter: (p: unknown) => {
+            const g = stages[(p as { dataIndex: number }).dataIndex];
+            if (!g) return "";
+            return measure === "amount" ? compact(Number(g.amount ?? 0)) : format.number(g.count);
+          },
         },
       },
-      labelLine: { show: true, length: 12 },
-      data: stages.map((g) => ({ name: labels.stage(g.stage), value: value(g) })),
-    }],
+    ],
   };
 }
 
 export default function PipelineCard() {
-  const { t } = useTranslation("home");
+  const { t, i18n } = useTranslation("home");
   const { t: tr } = useTranslation("records");
   const format = useFormat();
   const [chosen, setChosen] = useState<Measure>("amount");
@@ -88,7 +98,7 @@ export default function PipelineCard() {
     stage: (s) => choiceLabel(tr, "opportunity", "stage", s),
     count: t("chart.count"),
     amount: t("chart.amount"),
-  }, format), [open, measure, amounts, tr, t, format]);
+  }, format, compactMoney(i18n.language)), [open, measure, amounts, tr, t, format, i18n.language]);
 
   return (
     <Card title={t("pipeline.title")} data-testid="home-pipeline" style={{ height: "100%" }}

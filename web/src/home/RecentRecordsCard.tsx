@@ -12,6 +12,7 @@ import { useFormat } from "../i18n/format";
 import { apiPath, objectLabel, recordPath } from "../records/fields";
 import type { RecordItem, RecordPage } from "../records/types";
 import CardState from "./CardState";
+import styles from "./home.module.css";
 import "./i18n";
 import { recordTitle } from "./recordTitle";
 import { useLoad } from "./useLoad";
@@ -83,9 +84,11 @@ export default function RecentRecordsCard({ objects }: { objects: CatalogObject[
                            </Typography.Text>
                          </Tooltip>,
                        ]}>
-              <span>
+              <span className={styles.name}>
                 <Tag bordered={false}>{objectLabel(obj, i18n.language)}</Tag>
-                <Link to={recordPath(obj.name, record.id)}>{recordTitle(obj, record)}</Link>
+                <Link to={recordPath(obj.name, record.id)} title={recordTitle(obj, record)}>
+                  {recordTitle(obj, record)}
+                </Link>
               </span>
             </List.Item>
           )}

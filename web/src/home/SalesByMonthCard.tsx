@@ -16,7 +16,7 @@ import Chart from "./Chart";
 import type { ChartOption } from "./Chart";
 import "./i18n";
 import { formatMonth } from "./months";
-import { hasAmounts, monthSeries, period } from "./reports";
+import { compactMoney, hasAmounts, monthSeries, period } from "./reports";
 import type { MonthGroup, SalesReport } from "./reports";
 import { useLoad } from "./useLoad";
 import WithheldNote from "./WithheldNote";
@@ -29,13 +29,6 @@ interface Labels {
   amount: string;
 }
 
-function compactMoney(language: string): (value: number) => string {
-  const f = new Intl.NumberFormat(language, {
-    style: "currency", currency: "CNY", notation: "compact", maximumFractionDigits: 1,
-  });
-  return (value) => f.format(value);
-}
-
 function salesOption(series: MonthGroup[], amounts: boolean, labels: Labels,
                      format: Formatters, language: string): ChartOption {
   const months = series.map((g) => g.month ?? "");
@@ -45,7 +38,7 @@ function salesOption(series: MonthGroup[], amounts: boolean, labels: Labels,
     name: labels.count,
     yAxisIndex: amounts ? 1 : 0,
     data: series.map((g) => g.count),
-    ...(amounts ? { smooth: true, symbolSize: 6 } : { barMaxWidth: 28 }),
+    ...(amounts ? { symbolSize: 6 } : { barMaxWidth: 28 }),
   };
   return {
     grid: { left: 8, right: 8, top: amounts ? 36 : 16, bottom: 8, containLabel: true },

@@ -14,12 +14,15 @@ export default function WithheldNote({ object, withheld }: { object: string; wit
   const first = withheld[0];
   if (!first) return null;
   const lang = i18n.language;
+  const objectName = objectLabel(object, lang, { lower: true });
+  const field = fieldLabel(object, first.field, lang);
+  // "the contract's “Contract amount”" says the object twice: the field's name suffices
+  const named = field.toLowerCase().includes(objectName.toLowerCase());
+  const message = named ? t("withheldField", { field })
+                        : t("withheld", { object: objectName, field });
   return (
     <Alert type="info" showIcon icon={<EyeInvisibleOutlined />} data-testid="amounts-withheld"
            data-field={first.field}
-           message={t("withheld", {
-             object: objectLabel(object, lang, { lower: true }),
-             field: fieldLabel(object, first.field, lang),
-           })} />
+           message={message} />
   );
 }

@@ -59,6 +59,7 @@ const zh = {
     contractAmount: "合同金额",
   },
   withheld: "金额对你隐藏：你无权查看{{object}}的“{{field}}”字段，这里只显示数量。",
+  withheldField: "金额对你隐藏：你无权查看“{{field}}”字段，这里只显示数量。",
 };
 
 const en: Shape<typeof zh> = {
@@ -115,6 +116,7 @@ const en: Shape<typeof zh> = {
     contractAmount: "Contract amount",
   },
   withheld: "Amounts are hidden for you: you cannot read the {{object}}'s “{{field}}” field, so only counts are shown.",
+  withheldField: "Amounts are hidden for you: you cannot read the “{{field}}” field, so only counts are shown.",
 };
 
 addNamespace("home", { "zh-CN": zh, en });

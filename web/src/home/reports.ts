@@ -65,3 +65,11 @@ export function period(count: number, today: Date = new Date()): {
   const months = lastMonths(count, today);
   return { months, from: months[0] ?? "", to: months[months.length - 1] ?? "" };
 }
+
+/** An amount for a chart's axis or bar: ¥139.1万 · CN¥1.4M. */
+export function compactMoney(language: string): (value: number) => string {
+  const f = new Intl.NumberFormat(language, {
+    style: "currency", currency: "CNY", notation: "compact", maximumFractionDigits: 1,
+  });
+  return (value) => f.format(value);
+}
