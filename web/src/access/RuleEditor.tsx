@@ -1,0 +1,213 @@
+// Create or change a sharing or restriction rule: name, object, condition (built, not
+// typed), principals, access (sharing rules), active flag, description, and the reason.
+// A 422 lands on what it names: a condition row, a principal, or a form field.
+
+import { Alert, Button, Drawer, Form, Input, Radio, Select, Space, Switch, Typography } from "antd";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { ApiError, api, describeError } from "../api/client";
+import { useCatalog } from "../catalog/CatalogContext";
+import ConditionBuilder from "./condition/ConditionBuilder";
+import { localProblems, parseRoot, problemAt, toJson } from "./condition/model";
+import type { GroupNode, Problems } from "./condition/model";
+import "./i18n";
+import PrincipalsEditor from "./PrincipalsEditor";
+import type { Principal, Rule, RuleKind, ShareAccess } from "./types";
+
+interface Props {
+  kind: RuleKind;
+  /** The rule to change, or null for a new one. */
+  rule: Rule | null;
+  /** The object a new rule starts with. */
+  defaultObject: string | undefined;
+  open: boolean;
+  onClose: () => void;
+  onSaved: (rule: Rule) => void;
+}
+
+interface Values {
+  name: string;
+  object: string;
+  access: ShareAccess;
+  principals: Principal[];
+  active: boolean;
+  description: string;
+  reason: string;
+}
+
+const FORM_FIELDS = ["name", "object", "access", "active", "description", "reason"] as const;
+
+export function rulePath(kind: RuleKind, id?: number): string {
+  const base = kind === "sharing" ? "/sharing-rules" : "/restriction-rules";
+  return id === undefined ? base : `${base}/${id}`;
+}
+
+export default function RuleEditor(props: Props) {
+  // a fresh form (and builder tree) for every rule opened
+  return props.open ? <Editor key={props.rule?.id ?? "new"} {...props} /> : null;
+}
+
+function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
+  const { t } = useTranslation("access");
+  const catalog = useCatalog();
+  const [form] = Form.useForm<Values>();
+  const objectName = Form.useWatch("object", form) ?? rule?.object ?? defaultObject;
+  const obj = catalog.object(objectName);
+  const parsed = useMemo(() => parseRoot(rule?.condition ?? null), [rule]);
+  const [root, setRoot] = useState<GroupNode | null>(parsed);
+  const [problems, setProblems] = useState<Problems>(new Map());
+  const [principalProblems, setPrincipalProblems] = useState<Map<number, string>>(new Map());
+  const [error, setError] = useState<string | null>(null);
+  const [stale, setStale] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const initial: Values = {
+    name: rule?.name ?? "",
+    object: rule?.object ?? defaultObject ?? catalog.objects[0]?.name ?? "",
+    access: rule?.access ?? "read",
+    principals: rule?.principals ?? [{ kind: "role", id: null }],
+    active: rule?.active ?? true,
+    description: rule?.description ?? "",
+    reason: "",
+  };
+
+  const showError = (err: unknown, paths: Map<string, string>) => {
+    if (err instanceof ApiError && err.code === "conflict") {
+      setStale(true);
+      setError(t("rules.stale"));
+      return;
+    }
+    const field = err instanceof ApiError && typeof err.details.field === "string" ? err.details.field : null;
+    const message = err instanceof ApiError ? err.message.replace(/^[^:]*: /, "") : "";
+    if (field?.startsWith("condition")) {
+      const found = problemAt(paths, field, message);
+      if (found) {
+        setProblems(new Map([found]));
+        setError(t("rules.conditionRefused"));
+        return;
+      }
+    }
+    const principal = field ? /^principals\[(\d+)\]/.exec(field) : null;
+    if (principal?.[1] !== undefined) {
+      setPrincipalProblems(new Map([[Number(principal[1]), t("builder.problem.server", { message })]]));
+      setError(t("rules.principalRefused"));
+      return;
+    }
+    const formField = FORM_FIELDS.find((f) => f === field);
+    if (formField) {
+      form.setFields([{ name: formField, errors: [t("builder.problem.server", { message })] }]);
+    }
+    setError(describeError(err, t));
+  };
+
+  const submit = async (v: Values) => {
+    if (!root) return;
+    const found = localProblems(root);
+    setProblems(found);
+    const missing = new Map(v.principals.flatMap((p, i) => (
+      p.kind !== "all" && typeof p.id !== "number" ? [[i, t("principal.choose")] as [number, string]] : [])));
+    setPrincipalProblems(missing);
+    if (found.size || missing.size || v.principals.length === 0) {
+      setError(t(v.principals.length === 0 ? "rules.noPrincipals" : "rules.incomplete"));
+      return;
+    }
+    const { json, paths } = toJson(root);
+    const body: Record<string, unknown> = {
+      name: v.name.trim(),
+      condition: json,
+      principals: v.principals.map((p) => (p.kind === "all" ? { kind: "all" } : { kind: p.kind, id: p.id })),
+      active: v.active,
+      description: v.description.trim() || null,
+      reason: v.reason.trim(),
+    };
+    if (kind === "sharing") body.access = v.access;
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = rule
+        ? await api.patch<Rule>(rulePath(kind, rule.id), { ...body, version: rule.version })
+        : await api.post<Rule>(rulePath(kind), { ...body, object: v.object });
+      onSaved(saved);
+    } catch (err) {
+      showError(err, paths);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const title = rule
+    ? t(`rules.editTitle.${kind}`, { name: rule.name })
+    : t(`rules.newTitle.${kind}`);
+
+  return (
+    <Drawer
+      open={open}
+      title={title}
+      width={880}
+      onClose={onClose}
+      destroyOnHidden
+      footer={
+        <Space style={{ display: "flex", justifyContent: "flex-end" }}>
+          <Button onClick={onClose}>{t("common.cancel")}</Button>
+          <Button type="primary" loading={busy} disabled={stale || !root} onClick={() => form.submit()}
+                  data-action="save-rule">
+            {t("common.save")}
+          </Button>
+        </Space>
+      }
+    >
+      <div data-testid="rule-editor" data-kind={kind}>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }}
+                       data-testid="rule-error" />}
+      {!root && <Alert type="warning" showIcon message={t("rules.notBuildable")} style={{ marginBottom: 16 }}
+                       description={<Typography.Text code>{JSON.stringify(rule?.condition)}</Typography.Text>} />}
+      <Form<Values> form={form} layout="vertical" name="rule" initialValues={initial} onFinish={submit}
+                    scrollToFirstError>
+        <div style={{ display: "flex", flexWrap: "wrap", gap: 16 }}>
+          <Form.Item name="name" label={t("rules.name")} style={{ flex: "2 1 260px" }}
+                     rules={[{ required: true, whitespace: true, message: t("rules.nameRequired") }]}>
+            <Input maxLength={100} id="rule-name" />
+          </Form.Item>
+          <Form.Item name="object" label={t("rules.object")} style={{ flex: "1 1 180px" }}
+                     extra={rule ? undefined : t("rules.objectHint")}>
+            <Select
+              id="rule-object"
+              disabled={!!rule}
+              showSearch
+              optionFilterProp="label"
+              options={catalog.objects.map((o) => ({ value: o.name, label: catalog.label(o) }))}
+              onChange={() => { setRoot(parseRoot(null)); setProblems(new Map()); }}
+            />
+          </Form.Item>
+          <Form.Item name="active" label={t("rules.active")} valuePropName="checked">
+            <Switch id="rule-active" />
+          </Form.Item>
+        </div>
+        {kind === "sharing" && (
+          <Form.Item name="access" label={t("rules.access")}>
+            <Radio.Group options={[
+              { value: "read", label: t("rules.accessRead") },
+              { value: "read_write", label: t("rules.accessReadWrite") },
+            ]} />
+          </Form.Item>
+        )}
+        <Form.Item label={t(`rules.conditionLabel.${kind}`)} required>
+          {root && <ConditionBuilder obj={obj} value={root} onChange={(next) => { setRoot(next); setProblems(new Map()); }}
+                                     problems={problems} />}
+        </Form.Item>
+        <Form.Item name="principals" label={t(`rules.principalsLabel.${kind}`)} required>
+          <PrincipalsEditor problems={principalProblems} />
+        </Form.Item>
+        <Form.Item name="description" label={t("rules.description")}>
+          <Input.TextArea id="rule-description" rows={2} maxLength={4000} />
+        </Form.Item>
+        <Form.Item name="reason" label={t("common.reason")} extra={t("common.reasonHint")}
+                   rules={[{ required: true, whitespace: true, message: t("common.reasonRequired") }]}>
+          <Input.TextArea id="rule-reason" rows={2} maxLength={2000} showCount />
+        </Form.Item>
+      </Form>
+      </div>
+    </Drawer>
+  );
+}
