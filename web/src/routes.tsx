@@ -17,8 +17,10 @@ import { lazy } from "react";
 import type { ReactNode } from "react";
 import type { RouteObject } from "react-router-dom";
 
+import { accessMenuEntries, myAccessMenuEntry } from "./access/menu";
 import { adminMenuEntries } from "./admin/menu";
 import type { CatalogObject, Me } from "./api/types";
+import { auditMenuEntries } from "./audit/menu";
 import { label } from "./catalog/labels";
 import { Lazy } from "./layout/Lazy";
 import NotFoundPage from "./layout/NotFoundPage";
@@ -33,6 +35,11 @@ const OrgPage = lazy(() => import("./admin/OrgPage"));
 const RolesPage = lazy(() => import("./admin/RolesPage"));
 const RoleEditorPage = lazy(() => import("./admin/RoleEditorPage"));
 const AssignmentsPage = lazy(() => import("./admin/AssignmentsPage"));
+const RulesPage = lazy(() => import("./access/RulesPage"));
+const ExplainPage = lazy(() => import("./access/ExplainPage"));
+const EffectivePermissionsPage = lazy(() => import("./access/EffectivePermissionsPage"));
+const MyAccessPage = lazy(() => import("./access/MyAccessPage"));
+const AuditPage = lazy(() => import("./audit/AuditPage"));
 
 /** Each object's icon in the menu (an object added later gets the generic one). */
 const OBJECT_ICONS: Record<string, ReactNode> = {
@@ -57,6 +64,11 @@ export const shellRoutes: RouteObject[] = [
   { path: "admin/roles", element: <Lazy><RolesPage /></Lazy> },
   { path: "admin/roles/:id", element: <Lazy><RoleEditorPage /></Lazy> },
   { path: "admin/assignments", element: <Lazy><AssignmentsPage /></Lazy> },
+  { path: "access/rules", element: <Lazy><RulesPage /></Lazy> },
+  { path: "access/explain", element: <Lazy><ExplainPage /></Lazy> },
+  { path: "access/permissions", element: <Lazy><EffectivePermissionsPage /></Lazy> },
+  { path: "my-access", element: <Lazy><MyAccessPage /></Lazy> },
+  { path: "audit", element: <Lazy><AuditPage /></Lazy> },
   { path: "*", element: <NotFoundPage /> },
 ];
 
@@ -88,11 +100,14 @@ export function navigation({ me, objects, language, t }: NavigationInput): MenuI
     items.push({ key: "records", type: "group", label: t("menu.records"), children: records });
   }
   // Administration: each feature folder adds the entries its user may open.
-  const administration: MenuItem[] = [...adminMenuEntries(me, t)];
+  const administration: MenuItem[] = [
+    ...adminMenuEntries(me, t), ...accessMenuEntries(me, t), ...auditMenuEntries(me, t),
+  ];
   if (administration.length) {
     items.push({ key: "administration", type: "group", label: t("menu.administration"),
                  children: administration });
   }
+  items.push(myAccessMenuEntry(t));
   items.push({ key: ACCOUNT_PATH, icon: <UserOutlined />, label: t("menu.account") });
   return items;
 }
