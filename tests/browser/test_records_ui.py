@@ -291,3 +291,26 @@ def test_administrator_creates_shares_transfers_exports_and_imports(
     page.locator(".ant-popconfirm").get_by_role("button", name=re.compile("删 ?除")).click()
     expect(page).to_have_url(re.compile(r"/records/customer$"))
     assert page.request.get(f"{API}/customers/{record_id}").status == 404
+
+
+def test_who_can_see_this_opens_the_explain_tool_for_the_record(page: Page) -> None:
+    """Administrators (and auditors) reach the explain tool from any record, with the
+    object and record filled in."""
+    sign_in(page, "wangfang")
+    open_list(page, "customer")
+    page.locator("tbody td[data-column=name] a").first.click()
+    expect(page.locator("[data-record]")).to_be_visible()
+    record_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+    page.locator("[data-action=who-can-see]").click()
+    page.wait_for_url(re.compile(r"/access/explain\?"))
+    assert "object=customer" in page.url and f"record={record_id}" in page.url
+    assert "action=view" in page.url
+
+
+def test_a_sales_rep_is_not_offered_who_can_see_this(page: Page) -> None:
+    sign_in(page, "hanmeimei")
+    open_list(page, "customer")
+    page.locator("tbody td[data-column=name] a").first.click()
+    expect(page.locator("[data-record]")).to_be_visible()
+    expect(page.locator("[data-action=edit]")).to_be_visible()  # the page's actions are drawn
+    expect(page.locator("[data-action=who-can-see]")).to_have_count(0)

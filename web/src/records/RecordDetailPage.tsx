@@ -1,7 +1,7 @@
 /** `/records/:object/:id`: one record as this user may see it, the actions they may take
  * on it (edit, delete, transfer, share), its shares and the records that point at it. */
 
-import { DeleteOutlined, EditOutlined, SwapOutlined } from "@ant-design/icons";
+import { DeleteOutlined, EditOutlined, QuestionCircleOutlined, SwapOutlined } from "@ant-design/icons";
 import {
   App,
   Alert,
@@ -19,7 +19,9 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router-dom";
 
+import { explainHref } from "../access/paths";
 import { ApiError, api, describeError } from "../api/client";
+import { useAuth } from "../auth/AuthContext";
 import { apiPath, can, objectLabel, recordPath, titleField } from "./fields";
 import "./i18n";
 import ObjectGate from "./ObjectGate";
@@ -54,6 +56,9 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
   const [editing, setEditing] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const label = objectLabel(obj, i18n.language);
+  const { me } = useAuth();
+  // The explain tool answers for other users only to these permissions (the API's rule).
+  const mayExplain = !!me && ["manage_roles", "view_audit"].some((p) => me.permissions.includes(p));
 
   const crumbs = (
     <Breadcrumb
@@ -134,6 +139,12 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
           {!mayEdit && <Tag color="default">{t("detail.readOnly")}</Tag>}
         </Space>
         <Space wrap>
+          {mayExplain && (
+            <Link to={explainHref({ object: obj.name, record: record.id, action: "view" })}
+                  data-action="who-can-see">
+              <Button icon={<QuestionCircleOutlined />}>{t("detail.whoCanSee")}</Button>
+            </Link>
+          )}
           {mayEdit && (
             <Button
               type="primary"

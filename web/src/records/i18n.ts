@@ -45,6 +45,7 @@ const zh: Strings = {
     notFound: "该{{object}}不存在，或你无权查看。",
     notFoundTitle: "找不到记录",
     readOnly: "只读",
+    whoCanSee: "谁能看到？",
   },
   export: {
     button: "导出",
@@ -293,6 +294,7 @@ const en: Strings = {
     notFound: "This {{object}} does not exist, or you may not view it.",
     notFoundTitle: "Record not found",
     readOnly: "Read only",
+    whoCanSee: "Who can see this?",
   },
   export: {
     button: "Export",
