@@ -2,8 +2,8 @@
 // shaken imports), drawn as SVG (sharp at any zoom, its text selectable), in the user's
 // language, resized with its container, animated unless the user prefers less motion.
 
-import { BarChart, FunnelChart, LineChart } from "echarts/charts";
-import type { BarSeriesOption, FunnelSeriesOption, LineSeriesOption } from "echarts/charts";
+import { BarChart, LineChart } from "echarts/charts";
+import type { BarSeriesOption, LineSeriesOption } from "echarts/charts";
 import {
   AriaComponent, GridComponent, LegendComponent, TooltipComponent,
 } from "echarts/components";
@@ -17,11 +17,11 @@ import EChartsReactCore from "echarts-for-react/esm/core";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 
-echarts.use([BarChart, FunnelChart, LineChart, AriaComponent, GridComponent, LegendComponent,
+echarts.use([BarChart, LineChart, AriaComponent, GridComponent, LegendComponent,
              TooltipComponent, SVGRenderer]);
 
 export type ChartOption = ComposeOption<
-  | BarSeriesOption | LineSeriesOption | FunnelSeriesOption | GridComponentOption
+  | BarSeriesOption | LineSeriesOption | GridComponentOption
   | LegendComponentOption | TooltipComponentOption | AriaComponentOption
 >;
 

@@ -1,6 +1,6 @@
-// Opportunities by stage as a funnel (lead → won; lost beside it), computed by the API
-// over the opportunities this user can view. By amount when they can read amounts, else
-// by count with a note saying why.
+// Opportunities by stage as a funnel of centred bars (lead → won; lost beside it),
+// computed by the API over the opportunities this user can view. By amount when they can
+// read amounts, else by count with a note saying why.
 
 import { ReloadOutlined } from "@ant-design/icons";
 import { Button, Card, Empty, Segmented, Space, Typography } from "antd";
