@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import DEMO_PASSWORD
+from tests.test_serve import Server
 
 pytestmark = pytest.mark.browser
 
@@ -38,13 +40,16 @@ def test_wrong_password_is_said_in_words(page: Page) -> None:
 def test_hanmeimei_signs_in_and_sees_her_name(page: Page) -> None:
     sign_in(page, "hanmeimei")
     expect(page.get_by_test_id("user-name")).to_have_text("韩梅梅")
-    # She lands on the first screen of her menu: the customer list.
-    expect(page).to_have_url(re.compile(r"/records/customer$"))
+    expect(page).to_have_url(re.compile(r"/$"))  # she lands on Home
     menu = page.get_by_test_id("side-menu")
-    for text in ("业务数据", "客户", "合同", "我的账户"):
+    for text in ("首页", "业务数据", "客户", "合同", "我的账户"):
         expect(menu).to_contain_text(text)
-    expect(page.get_by_role("heading", name="客户", exact=True)).to_be_visible()
+    for text in ("系统管理", "审计日志"):  # no system permissions, no audit log
+        expect(menu).not_to_contain_text(text)
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    menu.get_by_text("客户", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/records/customer$"))
+    expect(page.get_by_role("heading", name="客户", exact=True)).to_be_visible()
     expect(page.get_by_role("row").nth(1)).to_be_visible()  # her customers, loaded
     screenshot(page, "shell-zh-CN")
     # Nothing secret is kept in the page's storage: the session is the HttpOnly cookie.
@@ -56,12 +61,12 @@ def test_hanmeimei_signs_in_and_sees_her_name(page: Page) -> None:
 def test_switching_language_changes_menu_and_header_and_is_remembered(page: Page) -> None:
     sign_in(page, "hanmeimei")
     menu = page.get_by_test_id("side-menu")
-    expect(menu).to_contain_text("客户")
+    menu.get_by_text("客户", exact=True).click()
     expect(page.get_by_test_id("language-switch")).to_contain_text("简体中文")
     choose_language(page, "English")
-    for text in ("Records", "Customer", "Contract", "My account"):
+    for text in ("Home", "Records", "Customer", "Contract", "My account"):
         expect(menu).to_contain_text(text)
-    for text in ("业务数据", "客户", "我的账户"):
+    for text in ("首页", "业务数据", "客户", "我的账户"):
         expect(menu).not_to_contain_text(text)
     expect(page.get_by_test_id("language-switch")).to_contain_text("English")
     expect(page.get_by_role("heading", name="Customer", exact=True)).to_be_visible()
@@ -141,3 +146,29 @@ def test_after_a_reload_changes_still_carry_the_csrf_token(page: Page) -> None:
     expect(row).to_have_count(0)
 
 
+
+
+def test_the_next_page_shows_a_change_of_permissions(page: Page, server: Server) -> None:
+    """An administrator gives hanmeimei the auditor role while she works: the next page
+    she opens has the audit log in its menu, without signing in again; taking the role
+    back removes it the same way."""
+    sign_in(page, "hanmeimei")
+    menu = page.get_by_test_id("side-menu")
+    expect(menu).not_to_contain_text("审计日志")
+    with httpx.Client(base_url=f"{server.base}/api/v1", timeout=10) as admin:
+        r = admin.post("/auth/token", json={"username": "wangfang", "password": DEMO_PASSWORD})
+        admin.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+        roles = admin.get("/roles").json()["items"]
+        auditor = next(role["id"] for role in roles if role["key"] == "auditor")
+        her = page.request.get("/api/v1/me").json()["id"]
+        r = admin.post("/assignments", json={"user_id": her, "role_id": auditor,
+                                             "reason": "browser test: audit cover"})
+        assert r.status_code == 201, r.text
+        menu.get_by_text("客户", exact=True).click()
+        expect(menu).to_contain_text("审计日志")
+        expect(menu).to_contain_text("系统管理")
+        r = admin.request("DELETE", f"/assignments/{r.json()['id']}",
+                          json={"reason": "browser test: cover over"})
+        assert r.status_code == 204, r.text
+        menu.get_by_text("合同", exact=True).click()
+        expect(menu).not_to_contain_text("审计日志")

@@ -111,20 +111,3 @@ export function navigation({ me, objects, language, t }: NavigationInput): MenuI
   items.push({ key: ACCOUNT_PATH, icon: <UserOutlined />, label: t("menu.account") });
   return items;
 }
-
-/** Where "/" leads: the first screen of the menu (one's account when nothing else). */
-export function startPath(input: NavigationInput): string {
-  const first = (items: MenuItem[]): string | null => {
-    for (const item of items) {
-      if (!item) continue;
-      if ("children" in item && item.children) {
-        const found = first(item.children);
-        if (found) return found;
-      } else if (typeof item.key === "string" && item.key.startsWith("/")) {
-        return item.key;
-      }
-    }
-    return null;
-  };
-  return first(navigation(input)) ?? ACCOUNT_PATH;
-}

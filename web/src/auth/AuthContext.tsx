@@ -18,8 +18,8 @@ export interface AuthState {
   reason: SignOutReason | null;
   login(username: string, password: string): Promise<Me>;
   logout(): Promise<void>;
-  /** Read /me again (after a change to one's own roles). */
-  refresh(): Promise<void>;
+  /** Read /me again (roles and permissions may have changed); the answer. */
+  refresh(): Promise<Me>;
 }
 
 const AuthContext = createContext<AuthState | null>(null);
@@ -87,7 +87,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [signedOut]);
 
   const refresh = useCallback(async () => {
-    setMe(await api.get<Me>("/me"));
+    const answer = await api.get<Me>("/me");
+    // A new object only when something changed: screens that depend on `me` keep theirs.
+    setMe((held) => (held && JSON.stringify(held) === JSON.stringify(answer) ? held : answer));
+    return answer;
   }, []);
 
   const state = useMemo<AuthState>(() => ({ status, me, reason, login, logout, refresh }),
