@@ -42,7 +42,7 @@ export default function AssignmentsPage() {
   if (data.error) return <LoadFailed error={data.error} retry={data.reload} />;
   return (
     <div data-testid="assignments-page">
-      <Typography.Title level={3}>{t("assignments.title")}</Typography.Title>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>{t("assignments.title")}</Typography.Title>
       <Typography.Paragraph type="secondary">
         {t("assignments.intro", { days: ENDS_SOON_DAYS })}
       </Typography.Paragraph>

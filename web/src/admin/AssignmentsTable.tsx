@@ -117,11 +117,11 @@ export default function AssignmentsTable({ roleId, userId, users, roles, canMana
       key: "actions", title: t("common.actions"), width: 170,
       render: (_v, a) => (
         <Space size={0}>
-          <Button type="link" size="small" disabled={!a.active}
+          <Button type="link" size="small" disabled={!a.active} data-action="expiry"
                   onClick={() => setDialog({ kind: "expiry", assignment: a })}>
             {t("assignments.changeExpiry")}
           </Button>
-          <Button type="link" size="small" danger
+          <Button type="link" size="small" danger data-action="remove"
                   onClick={() => setDialog({ kind: "remove", assignment: a })}>
             {t("assignments.remove")}
           </Button>

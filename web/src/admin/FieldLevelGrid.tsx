@@ -28,6 +28,10 @@ interface Props {
   onFieldChange: (key: string, level: Level | null) => void;
 }
 
+const LEVEL_COLOR: Record<Level, string> = {
+  hidden: "red", masked: "orange", read: "blue", edit: "green",
+};
+
 const SENSITIVITY_COLOR: Record<string, string> = {
   personal: "purple", financial: "gold", contract: "cyan", normal: "default",
 };
@@ -137,7 +141,7 @@ export default function FieldLevelGrid(props: Props) {
           ? t("fields.fromClass") : t("fields.fromDefault");
         return (
           <Space size={4}>
-            <Tag className={styles[level]} data-testid={`effective-${obj.name}-${f.name}`}>{t(`level.${level}`)}</Tag>
+            <Tag color={LEVEL_COLOR[level]} data-testid={`effective-${obj.name}-${f.name}`}>{t(`level.${level}`)}</Tag>
             <Typography.Text type="secondary">{source}</Typography.Text>
           </Space>
         );

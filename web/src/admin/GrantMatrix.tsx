@@ -49,6 +49,7 @@ export default function GrantMatrix({ objects, grants, base, refused, readOnly, 
         disabled={readOnly}
         status={refused === key ? "error" : noView ? "warning" : undefined}
         popupMatchSelectWidth={false}
+        suffixIcon={null}
         options={options}
         labelRender={(p) => options.find((x) => x.value === p.value)?.short ?? String(p.value)}
         onChange={(s) => onChange(key, s)}

@@ -78,7 +78,7 @@ export default function OrgPage() {
   if (org.error && !org.data) return <LoadFailed error={org.error} retry={reload} />;
   return (
     <div data-testid="org-page">
-      <Typography.Title level={3}>{t("org.title")}</Typography.Title>
+      <Typography.Title level={3} style={{ marginTop: 0 }}>{t("org.title")}</Typography.Title>
       <Row gutter={16} wrap={false}>
         <Col flex="300px">
           <Card title={t("org.departments")} size="small" loading={org.loading && !org.data}

@@ -65,7 +65,7 @@ export default function RolesPage() {
   return (
     <div data-testid="roles-page">
       <Space style={{ width: "100%", justifyContent: "space-between" }}>
-        <Typography.Title level={3}>{t("roles.title")}</Typography.Title>
+        <Typography.Title level={3} style={{ marginTop: 0 }}>{t("roles.title")}</Typography.Title>
         {rights.manageRoles && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate("/admin/roles/new")}
                   data-testid="new-role">

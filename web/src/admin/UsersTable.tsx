@@ -37,7 +37,7 @@ export default function UsersTable({ rows, users, departments, showDepartment, c
       render: (_v, u) => (
         <Space size={0} direction="vertical">
           <Button type="link" size="small" style={{ padding: 0, height: "auto" }}
-                  onClick={() => onAction("roles", u)}>{u.display_name}</Button>
+                  data-action="open" onClick={() => onAction("roles", u)}>{u.display_name}</Button>
           <Typography.Text type="secondary">{u.username}</Typography.Text>
         </Space>
       ),
@@ -64,16 +64,18 @@ export default function UsersTable({ rows, users, departments, showDepartment, c
       key: "actions", title: t("common.actions"), width: 230,
       render: (_v, u) => (
         <Space size={0} wrap>
-          <Button type="link" size="small" onClick={() => onAction("edit", u)}>{t("common.edit")}</Button>
+          <Button type="link" size="small" data-action="edit" onClick={() => onAction("edit", u)}>{t("common.edit")}</Button>
           {u.active && (
-            <Button type="link" size="small" onClick={() => onAction("move", u)}>{t("users.move")}</Button>
+            <Button type="link" size="small" data-action="move" onClick={() => onAction("move", u)}>{t("users.move")}</Button>
           )}
           {u.active ? (
-            <Button type="link" size="small" danger onClick={() => onAction("deactivate", u)}>
+            <Button type="link" size="small" danger data-action="deactivate"
+                    onClick={() => onAction("deactivate", u)}>
               {t("users.deactivate")}
             </Button>
           ) : (
-            <Button type="link" size="small" onClick={() => onAction("reactivate", u)}>
+            <Button type="link" size="small" data-action="reactivate"
+                    onClick={() => onAction("reactivate", u)}>
               {t("users.reactivate")}
             </Button>
           )}
