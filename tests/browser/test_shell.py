@@ -172,3 +172,18 @@ def test_the_next_page_shows_a_change_of_permissions(page: Page, server: Server)
         assert r.status_code == 204, r.text
         menu.get_by_text("合同", exact=True).click()
         expect(menu).not_to_contain_text("审计日志")
+
+
+def test_a_narrow_window_folds_the_menu_to_icons(page: Page) -> None:
+    page.set_viewport_size({"width": 900, "height": 700})
+    sign_in(page, "hanmeimei")
+    menu = page.get_by_test_id("side-menu")
+    expect(menu).to_have_class(re.compile("ant-menu-inline-collapsed"))
+    expect(page.get_by_test_id("user-name")).to_be_visible()
+    page.get_by_role("button", name="展开菜单").click()
+    expect(menu).not_to_have_class(re.compile("ant-menu-inline-collapsed"))
+    menu.get_by_text("合同", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/records/contract$"))
+    expect(page.get_by_role("heading", name="合同", exact=True)).to_be_visible()
+    expect(page.get_by_role("row").nth(1)).to_be_visible()
+    screenshot(page, "shell-narrow-zh-CN")
