@@ -418,6 +418,13 @@ def test_organisation_and_assignments_in_english(page: Page, server: Server) -> 
     dialog_gone(page)
     expect(row).to_have_count(0)
 
+    # on a narrow laptop window the matrix scrolls inside its card; the page does not
+    page.set_viewport_size({"width": 1024, "height": 700})
+    page.goto(f"/admin/roles/{support['id']}")
+    expect(page.get_by_test_id("grant-customer-view")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    screenshot(page, "admin-role-editor-narrow-en")
+
 
 def test_administration_menu_follows_system_permissions(page: Page) -> None:
     sign_in(page, "hanmeimei")
