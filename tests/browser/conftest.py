@@ -113,7 +113,9 @@ def screenshot(page: Page, name: str, full_page: bool = False) -> Path:
 
 def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     """Through the sign-in form, in whatever language the page shows; returns once the
-    console shows the user's name or the form an error."""
+    console shows the user's name or the form an error. Any session the browser still
+    holds is dropped first (a sign-out still in flight would otherwise skip the form)."""
+    page.context.clear_cookies()
     page.goto("/login")
     page.locator("#username").fill(username)
     page.locator("#password").fill(password)
