@@ -13,6 +13,7 @@ import { useFormat } from "../i18n/format";
 import { ACTIONS } from "./constants";
 import { sayReason } from "./explainText";
 import "./i18n";
+import { useRoleLabel } from "./names";
 import type { AccessMatrix, ActionAccess, FieldAccess } from "./types";
 
 const SCOPE_COLORS: Record<string, string> = {
@@ -24,6 +25,7 @@ const LEVEL_COLORS: Record<string, string> = { hidden: "default", masked: "orang
 function ActionCell({ access }: { access: ActionAccess | undefined }) {
   const { t, i18n } = useTranslation("access");
   const fmt = useFormat();
+  const role = useRoleLabel();
   if (!access?.granted) return <Typography.Text type="secondary" data-granted="false">—</Typography.Text>;
   const scopes = access.scopes.length ? access.scopes : ["none"];
   return (
@@ -43,7 +45,7 @@ function ActionCell({ access }: { access: ActionAccess | undefined }) {
       </Space>
       {access.sources.map((s, i) => (
         <Typography.Text key={i} type="secondary" style={{ fontSize: 12, lineHeight: 1.3 }}>
-          {s.role_name}
+          {role(s.role, s.role_name)}
           {access.scopes.length > 1 && ` · ${t(`scope.${s.scope}`)}`}
           {s.expires_at && (
             <Tooltip title={t("matrix.until", { date: fmt.dateTime(s.expires_at) })}>
@@ -88,6 +90,7 @@ interface FieldRow {
 
 function FieldsTable({ object, fields }: { object: string; fields: Record<string, FieldAccess> }) {
   const { t, i18n } = useTranslation("access");
+  const role = useRoleLabel();
   const catalog = useCatalog();
   const sensitivity = (name: string) => catalog.object(object)?.fields.find((f) => f.name === name)?.sensitivity;
   const rows: FieldRow[] = Object.entries(fields).map(([name, access]) => ({ name, access }));
@@ -103,7 +106,7 @@ function FieldsTable({ object, fields }: { object: string; fields: Record<string
       render: (_, r) => (
         <Space direction="vertical" size={0}>
           {r.access.sources.map((s, i) => (
-            <Typography.Text key={i} type="secondary">{sayReason(s, t, i18n.language).text}</Typography.Text>
+            <Typography.Text key={i} type="secondary">{sayReason(s, t, i18n.language, role).text}</Typography.Text>
           ))}
         </Space>
       ) },
@@ -114,11 +117,12 @@ function FieldsTable({ object, fields }: { object: string; fields: Record<string
 export default function AccessMatrixView({ matrix }: { matrix: AccessMatrix }) {
   const { t, i18n } = useTranslation("access");
   const fmt = useFormat();
+  const role = useRoleLabel();
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%" }} data-testid="access-matrix"
            data-user={matrix.username}>
       <Card title={t("matrix.summary")}>
-        <Descriptions column={{ xs: 1, md: 2 }} size="small">
+        <Descriptions column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 2, xxl: 2 }} size="small">
           <Descriptions.Item label={t("matrix.user")}>
             {matrix.display_name} ({matrix.username})
             {!matrix.active && <Tag color="red" style={{ marginInlineStart: 8 }}>{t("matrix.deactivated")}</Tag>}
@@ -131,7 +135,7 @@ export default function AccessMatrixView({ matrix }: { matrix: AccessMatrix }) {
               <Space size={[4, 4]} wrap>
                 {matrix.roles.map((r) => (
                   <Tag key={r.key} color="blue" data-role={r.key}>
-                    {r.name}
+                    {role(r.key, r.name)}
                     {r.expires_at ? ` · ${t("matrix.until", { date: fmt.date(r.expires_at) })}` : ` · ${t("matrix.noEnd")}`}
                   </Tag>
                 ))}

@@ -9,6 +9,8 @@ import { Link, useSearchParams } from "react-router-dom";
 
 import { api, describeError } from "../api/client";
 import AccessMatrixView from "./AccessMatrixView";
+import { CONFIG_READERS } from "./constants";
+import Gate from "./Gate";
 import "./i18n";
 import { explainHref } from "./paths";
 import { UserSelect } from "./pickers";
@@ -46,6 +48,10 @@ export function MatrixBody({ path, user }: { path: string; user: string | null }
 }
 
 export default function EffectivePermissionsPage() {
+  return <Gate anyOf={CONFIG_READERS}><PermissionsScreen /></Gate>;
+}
+
+function PermissionsScreen() {
   const { t } = useTranslation("access");
   const [params, setParams] = useSearchParams();
   const user = params.get("user");

@@ -169,29 +169,29 @@ function QuestionForm({ initial, admin, onAsk }: { initial: Question; admin: boo
     >
       <div style={{ display: "flex", flexWrap: "wrap", columnGap: 16 }}>
         {admin ? (
-          <Form.Item name="user" label={t("explain.user")} style={{ flex: "1 1 220px" }}
+          <Form.Item name="user" label={t("explain.user")} style={{ flex: "1 1 180px" }}
                      extra={t("explain.userHint")}>
             <UserSelect<number | null> id="explain-user" inactive placeholder={me.display_name} />
           </Form.Item>
         ) : (
-          <Form.Item label={t("explain.user")} style={{ flex: "1 1 220px" }}>
+          <Form.Item label={t("explain.user")} style={{ flex: "1 1 180px" }}>
             <Typography.Text>{me.display_name}</Typography.Text>
           </Form.Item>
         )}
-        <Form.Item name="action" label={t("explain.action")} style={{ flex: "1 1 180px" }}
+        <Form.Item name="action" label={t("explain.action")} style={{ flex: "1 1 150px" }}
                    rules={[{ required: true, message: t("explain.actionRequired") }]}>
           <Select id="explain-action" options={actionOptions} showSearch optionFilterProp="label"
                   placeholder={t("explain.chooseAction")} />
         </Form.Item>
         {!system && (
-          <Form.Item name="object" label={t("explain.object")} style={{ flex: "1 1 160px" }}
+          <Form.Item name="object" label={t("explain.object")} style={{ flex: "1 1 130px" }}
                      rules={[{ required: true, message: t("explain.objectRequired") }]}>
             <Select id="explain-object" showSearch optionFilterProp="label" placeholder={t("explain.chooseObject")}
                     options={catalog.objects.map((o) => ({ value: o.name, label: catalog.label(o) }))} />
           </Form.Item>
         )}
         {!system && !objectAction && (
-          <Form.Item name="record" label={t("explain.record")} style={{ flex: "1 1 220px" }}
+          <Form.Item name="record" label={t("explain.record")} style={{ flex: "1 1 180px" }}
                      extra={t("explain.recordHint")}>
             {obj?.actions.includes("view")
               ? <ReferencePicker id="explain-record" target={obj} placeholder={t("explain.chooseRecord")} />
@@ -200,7 +200,7 @@ function QuestionForm({ initial, admin, onAsk }: { initial: Question; admin: boo
           </Form.Item>
         )}
         {!system && (
-          <Form.Item name="field" label={t("explain.field")} style={{ flex: "1 1 160px" }}>
+          <Form.Item name="field" label={t("explain.field")} style={{ flex: "1 1 150px" }}>
             <Select id="explain-field" allowClear showSearch optionFilterProp="label" disabled={!obj}
                     placeholder={t("explain.anyField")}
                     options={(obj?.fields ?? []).map((f) => ({ value: f.name, label: catalog.label(f) }))} />

@@ -10,11 +10,13 @@ import { useCatalog } from "../catalog/CatalogContext";
 import { fieldLabel } from "../catalog/labels";
 import { sayReason } from "./explainText";
 import "./i18n";
+import { useRoleLabel } from "./names";
 import type { Explanation, LayerResult } from "./types";
 
 function Reason({ text }: { text: string }) {
   const { t, i18n } = useTranslation("access");
-  const said = sayReason(text, t, i18n.language);
+  const role = useRoleLabel();
+  const said = sayReason(text, t, i18n.language, role);
   return (
     <>
       <Typography.Text>{said.text}</Typography.Text>

@@ -2,7 +2,7 @@
 // typed), principals, access (sharing rules), active flag, description, and the reason.
 // A 422 lands on what it names: a condition row, a principal, or a form field.
 
-import { Alert, Button, Drawer, Form, Input, Radio, Select, Space, Switch, Typography } from "antd";
+import { Alert, Button, Drawer, Form, Input, Radio, Select, Switch, Typography } from "antd";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -10,6 +10,7 @@ import { ApiError, api, describeError } from "../api/client";
 import { useCatalog } from "../catalog/CatalogContext";
 import ConditionBuilder from "./condition/ConditionBuilder";
 import { localProblems, parseRoot, problemAt, toJson } from "./condition/model";
+import { conditionMessage } from "./condition/serverMessages";
 import type { GroupNode, Problems } from "./condition/model";
 import "./i18n";
 import PrincipalsEditor from "./PrincipalsEditor";
@@ -81,8 +82,9 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
     const field = err instanceof ApiError && typeof err.details.field === "string" ? err.details.field : null;
     const message = err instanceof ApiError ? err.message.replace(/^[^:]*: /, "") : "";
     if (field?.startsWith("condition")) {
-      const found = problemAt(paths, field, message);
+      const found = problemAt(paths, field, conditionMessage(message, t) ?? message);
       if (found) {
+        found[1].original = message;
         setProblems(new Map([found]));
         setError(t("rules.conditionRefused"));
         return;
@@ -148,18 +150,20 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
       onClose={onClose}
       destroyOnHidden
       footer={
-        <Space style={{ display: "flex", justifyContent: "flex-end" }}>
+        <div style={{ display: "flex", alignItems: "center", gap: 8 }}>
+          <div style={{ flex: 1, minWidth: 0 }}>
+            {error && <Alert type="error" showIcon message={error} data-testid="rule-error"
+                             style={{ padding: "4px 12px" }} />}
+          </div>
           <Button onClick={onClose}>{t("common.cancel")}</Button>
           <Button type="primary" loading={busy} disabled={stale || !root} onClick={() => form.submit()}
                   data-action="save-rule">
             {t("common.save")}
           </Button>
-        </Space>
+        </div>
       }
     >
       <div data-testid="rule-editor" data-kind={kind}>
-      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }}
-                       data-testid="rule-error" />}
       {!root && <Alert type="warning" showIcon message={t("rules.notBuildable")} style={{ marginBottom: 16 }}
                        description={<Typography.Text code>{JSON.stringify(rule?.condition)}</Typography.Text>} />}
       <Form<Values> form={form} layout="vertical" name="rule" initialValues={initial} onFinish={submit}
@@ -193,7 +197,10 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
           </Form.Item>
         )}
         <Form.Item label={t(`rules.conditionLabel.${kind}`)} required>
-          {root && <ConditionBuilder obj={obj} value={root} onChange={(next) => { setRoot(next); setProblems(new Map()); }}
+          {root && <ConditionBuilder obj={obj} value={root} onChange={(next) => {
+            setRoot(next);
+            if (problems.size) { setProblems(new Map()); setError(null); }
+          }}
                                      problems={problems} />}
         </Form.Item>
         <Form.Item name="principals" label={t(`rules.principalsLabel.${kind}`)} required>

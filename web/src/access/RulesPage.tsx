@@ -16,6 +16,8 @@ import { api, describeError } from "../api/client";
 import { useMe } from "../auth/AuthContext";
 import { useCatalog } from "../catalog/CatalogContext";
 import ConditionText from "./condition/ConditionText";
+import { CONFIG_READERS } from "./constants";
+import Gate from "./Gate";
 import "./i18n";
 import { PrincipalTag } from "./names";
 import ReasonDialog from "./ReasonDialog";
@@ -25,6 +27,10 @@ import type { ItemsPage, Rule, RuleKind } from "./types";
 type Pending = { rule: Rule; change: "delete" | "activate" | "deactivate" };
 
 export default function RulesPage() {
+  return <Gate anyOf={CONFIG_READERS}><RulesScreen /></Gate>;
+}
+
+function RulesScreen() {
   const { t } = useTranslation("access");
   const { message } = App.useApp();
   const me = useMe();

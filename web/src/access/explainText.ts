@@ -6,7 +6,12 @@ import type { TFunction } from "i18next";
 
 import { fieldLabel, objectLabel } from "../catalog/labels";
 
-type Say = (m: RegExpExecArray, t: TFunction, lang: string) => string;
+/** A role's name in the user's language, from its key (and the name the engine gave). */
+export type RoleLabel = (key: string, fallback?: string) => string;
+
+type Say = (m: RegExpExecArray, t: TFunction, lang: string, role: RoleLabel) => string;
+
+const asIs: RoleLabel = (key, fallback) => fallback ?? key;
 
 const ISO = "\\d{4}-\\d{2}-\\d{2}T[\\d:.]+(?:[+-]\\d{2}:\\d{2}|Z)?";
 
@@ -38,16 +43,18 @@ const SENTENCES: [RegExp, Say][] = [
     t("access:explain.text.granted", { count: Number(m[1]), action: action(t, m[2]), object: object(m[3], l) })],
   [/^no active role grants (\w+) on (\w+)$/, (m, t, l) =>
     t("access:explain.text.notGranted", { action: action(t, m[1]), object: object(m[2], l) })],
-  [new RegExp(`^role (.+) \\((\\w+)\\) grants (\\w+) on (\\w+) at (\\w+)(?: until (${ISO}))?$`), (m, t, l) =>
+  [new RegExp(`^role (.+) \\((\\w+)\\) grants (\\w+) on (\\w+) at (\\w+)(?: until (${ISO}))?$`), (m, t, l, r) =>
     t("access:explain.text.roleGrants", {
-      role: m[1], key: m[2], action: action(t, m[3]), object: object(m[4], l),
+      role: r(m[2] ?? "", m[1]), key: m[2], action: action(t, m[3]), object: object(m[4], l),
       scope: t(`access:scope.${m[5]}`, { defaultValue: m[5] }),
     }) + until(t, l, m[6])],
-  [/^granted by (.+)$/, (m, t) => t("access:explain.text.permissionGranted", { roles: m[1] })],
+  [/^granted by (.+)$/, (m, t, _l, r) => t("access:explain.text.permissionGranted", {
+    roles: (m[1] ?? "").split(", ").map((k) => r(k)).join(t("access:listSeparator")),
+  })],
   [/^no active role carries (\w+)$/, (m, t) =>
     t("access:explain.text.permissionMissing", { permission: t(`common:permissions.${m[1]}`, { defaultValue: m[1] }) })],
-  [/^role (\w+) carries (\w+)$/, (m, t) =>
-    t("access:explain.text.roleCarries", { role: m[1], permission: t(`common:permissions.${m[2]}`, { defaultValue: m[2] }) })],
+  [/^role (\w+) carries (\w+)$/, (m, t, _l, r) =>
+    t("access:explain.text.roleCarries", { role: r(m[1] ?? ""), permission: t(`common:permissions.${m[2]}`, { defaultValue: m[2] }) })],
   [/^no record given: scope (.+)$/, (m, t) => t("access:explain.text.noRecord", { scopes: scopes(t, m[1]) })],
   [/^no scope for (\w+) on (\w+)$/, (m, t, l) =>
     t("access:explain.text.noScope", { action: action(t, m[1]), object: object(m[2], l) })],
@@ -60,9 +67,10 @@ const SENTENCES: [RegExp, Say][] = [
       object: object(m[1], l), id: m[2], owner: m[3], department: m[4], scopes: scopes(t, m[5]),
       action: action(t, m[6]),
     }) + (m[0].endsWith("it follows scope only)") ? t("access:explain.text.scopeOnly", { action: action(t, m[6]) }) : "")],
-  [/^role (\w+) at (\w+): (.+)$/, (m, t, l) =>
+  [/^role (\w+) at (\w+): (.+)$/, (m, t, l, r) =>
     t("access:explain.text.roleReaches", {
-      role: m[1], scope: t(`access:scope.${m[2]}`, { defaultValue: m[2] }), how: sayReason(m[3] ?? "", t, l).text,
+      role: r(m[1] ?? ""), scope: t(`access:scope.${m[2]}`, { defaultValue: m[2] }),
+      how: sayReason(m[3] ?? "", t, l, r).text,
     })],
   [/^scope all$/, (_m, t) => t("access:explain.text.scopeAll")],
   [/^scope own: the user owns the record$/, (_m, t) => t("access:explain.text.scopeOwn")],
@@ -93,21 +101,22 @@ const SENTENCES: [RegExp, Say][] = [
       action: action(t, m[5]), need: t(`common:levels.${m[6]}`, { defaultValue: m[6] }),
     }) + (m[4]?.includes("capped") ? t("access:explain.text.capped")
       : m[4] ? t("access:explain.text.invisible") : "")],
-  [/^role (\w+): default for (\w+)$/, (m, t) =>
-    t("access:explain.text.fieldDefault", { role: m[1], sensitivity: t(`access:sensitivity.${m[2]}`, { defaultValue: m[2] }) })],
-  [/^role (\w+): rule on (\w+) (\w+) fields$/, (m, t, l) =>
+  [/^role (\w+): default for (\w+)$/, (m, t, _l, r) =>
+    t("access:explain.text.fieldDefault", { role: r(m[1] ?? ""), sensitivity: t(`access:sensitivity.${m[2]}`, { defaultValue: m[2] }) })],
+  [/^role (\w+): rule on (\w+) (\w+) fields$/, (m, t, l, r) =>
     t("access:explain.text.fieldClassRule", {
-      role: m[1], object: object(m[2], l), sensitivity: t(`access:sensitivity.${m[3]}`, { defaultValue: m[3] }),
+      role: r(m[1] ?? ""), object: object(m[2], l), sensitivity: t(`access:sensitivity.${m[3]}`, { defaultValue: m[3] }),
     })],
-  [/^role (\w+): rule on (\w+)\.(\w+)$/, (m, t, l) =>
-    t("access:explain.text.fieldRule", { role: m[1], field: fieldLabel(m[2], m[3] ?? "", l) })],
+  [/^role (\w+): rule on (\w+)\.(\w+)$/, (m, t, l, r) =>
+    t("access:explain.text.fieldRule", { role: r(m[1] ?? ""), field: fieldLabel(m[2], m[3] ?? "", l) })],
 ];
 
 /** The sentence in the user's language, and whether it was translated. */
-export function sayReason(reason: string, t: TFunction, lang: string): { text: string; translated: boolean } {
+export function sayReason(reason: string, t: TFunction, lang: string, role: RoleLabel = asIs
+): { text: string; translated: boolean } {
   for (const [pattern, say] of SENTENCES) {
     const m = pattern.exec(reason);
-    if (m) return { text: say(m, t, lang), translated: true };
+    if (m) return { text: say(m, t, lang, role), translated: true };
   }
   return { text: reason, translated: false };
 }

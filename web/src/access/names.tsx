@@ -1,10 +1,11 @@
 // Ids shown as names: users, departments and roles, and a rule's principals.
 
 import { Tag } from "antd";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { departmentName, fetchUser, roleName, userName } from "./directory";
+import type { RoleLabel } from "./explainText";
 import "./i18n";
 import { useDepartments, useRoles } from "./pickers";
 import type { Principal, UserSummary } from "./types";
@@ -33,6 +34,17 @@ export function RoleName({ id }: { id: number }) {
   return <>{r ? roleName(r, i18n.language) : `#${id}`}</>;
 }
 
+/** A role's name in the current language from its key (the engine names roles by key);
+ * the fallback (or the key) until the roles have arrived. */
+export function useRoleLabel(): RoleLabel {
+  const { i18n } = useTranslation();
+  const { items } = useRoles();
+  return useCallback((key: string, fallback?: string) => {
+    const r = items.find((x) => x.key === key);
+    return r ? roleName(r, i18n.language) : fallback ?? key;
+  }, [items, i18n.language]);
+}
+
 const KIND_COLORS: Record<string, string> = {
   user: "blue", role: "purple", department: "cyan", department_tree: "geekblue", all: "gold",
 };
@@ -48,7 +60,7 @@ export function PrincipalTag({ principal }: { principal: Principal }) {
   return (
     <Tag color={KIND_COLORS[kind]} data-principal={kind}>
       {t(`principal.kind.${kind}`)}
-      {name && <>：{name}</>}
+      {name && <>{t("principal.separator")}{name}</>}
     </Tag>
   );
 }

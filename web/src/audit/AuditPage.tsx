@@ -10,6 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router-dom";
 
+import Gate from "../access/Gate";
 import { api, describeError } from "../api/client";
 import { useFormat } from "../i18n/format";
 import { actionLabel, auditObjectLabel } from "./actions";
@@ -24,6 +25,11 @@ const PAGE_SIZES = [20, 50, 100, 200];
 const FAMILY_COLORS: Record<string, string> = {
   auth: "default", org: "cyan", access: "purple", record: "blue", audit: "gold",
 };
+const REFUSALS = new Set(["access.denied", "auth.login_failed"]);
+
+function actionColor(action: string): string | undefined {
+  return REFUSALS.has(action) ? "red" : FAMILY_COLORS[action.split(".")[0] ?? ""];
+}
 
 export function filtersOf(params: URLSearchParams): Filters {
   const actor = Number(params.get("actor"));
@@ -41,6 +47,10 @@ function toParams(filters: Filters): Record<string, string> {
 }
 
 export default function AuditPage() {
+  return <Gate anyOf={["view_audit"]}><AuditScreen /></Gate>;
+}
+
+function AuditScreen() {
   const { t, i18n } = useTranslation("audit");
   const fmt = useFormat();
   const [params, setParams] = useSearchParams();
@@ -78,14 +88,14 @@ export default function AuditPage() {
 
   const columns: ColumnsType<AuditEvent> = [
     { key: "seq", title: "#", width: 70, render: (_, e) => <Typography.Text type="secondary">{e.seq}</Typography.Text> },
-    { key: "at", title: t("column.at"), width: 150, render: (_, e) => (
+    { key: "at", title: t("column.at"), width: 180, render: (_, e) => (
       <Tooltip title={e.at}>{fmt.dateTime(e.at)}</Tooltip>
     ) },
     { key: "actor", title: t("column.actor"), width: 120,
       render: (_, e) => e.actor ?? <Typography.Text type="secondary">{t("system")}</Typography.Text> },
     { key: "action", title: t("column.action"), width: 200, render: (_, e) => (
       <Space direction="vertical" size={0}>
-        <Tag color={FAMILY_COLORS[e.action.split(".")[0] ?? ""]} style={{ marginInlineEnd: 0 }}>{actionLabel(t, e.action)}</Tag>
+        <Tag color={actionColor(e.action)} style={{ marginInlineEnd: 0 }}>{actionLabel(t, e.action)}</Tag>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>{e.action}</Typography.Text>
       </Space>
     ) },
@@ -145,7 +155,7 @@ export default function AuditPage() {
             {t("pageOf", { page: cursors.length })}
           </Typography.Text>
           <Space wrap>
-            <Select<number> aria-label={t("pageSize")} value={size} onChange={setSize} style={{ width: 110 }}
+            <Select<number> aria-label={t("pageSize")} value={size} onChange={setSize} style={{ width: 136 }}
                             options={PAGE_SIZES.map((n) => ({ value: n, label: t("perPage", { count: n }) }))} />
             <Button icon={<LeftOutlined />} disabled={cursors.length <= 1 || loading}
                     onClick={() => setCursors((c) => c.slice(0, -1))} data-action="newer">

@@ -55,7 +55,8 @@ function EventBody({ event }: { event: AuditEvent }) {
     ? `/records/${event.object}/${event.record_id}` : null;
   return (
     <div data-testid="audit-event" data-seq={event.seq}>
-      <Descriptions column={{ xs: 1, md: 2 }} size="small" bordered>
+      <Descriptions column={{ xs: 1, sm: 2, md: 2, lg: 2, xl: 2, xxl: 2 }} size="small" bordered
+                    styles={{ label: { width: 110, whiteSpace: "nowrap" } }}>
         <Descriptions.Item label={t("column.at")}>{fmt.dateTime(event.at)}</Descriptions.Item>
         <Descriptions.Item label={t("column.actor")}>
           {event.actor ?? t("system")}{event.actor_id !== null && ` (#${event.actor_id})`}

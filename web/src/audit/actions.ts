@@ -12,7 +12,7 @@ export const ACTIONS: Record<(typeof FAMILIES)[number], string[]> = {
             "auth.token_revoked"],
   "org.": ["org.department_created", "org.department_updated", "org.department_deleted", "org.user_created",
            "org.user_updated", "org.user_moved", "org.user_deactivated", "org.user_reactivated"],
-  "access.": ["access.role_created", "access.role_updated", "access.role_deleted", "access.assignment_created",
+  "access.": ["access.denied", "access.role_created", "access.role_updated", "access.role_deleted", "access.assignment_created",
               "access.assignment_updated", "access.assignment_deleted", "access.sharing_rule_created",
               "access.sharing_rule_updated", "access.sharing_rule_deleted", "access.restriction_rule_created",
               "access.restriction_rule_updated", "access.restriction_rule_deleted", "access.share_deleted"],

@@ -54,7 +54,8 @@ function ProblemText({ problem }: { problem: Problem | undefined }) {
   if (!problem) return null;
   const text = problem.key ? t(`builder.problem.${problem.key}`) : t("builder.problem.server", { message: problem.message });
   return (
-    <Typography.Text type="danger" role="alert" data-testid="condition-problem" style={{ fontSize: 13 }}>
+    <Typography.Text type="danger" role="alert" data-testid="condition-problem" style={{ fontSize: 13 }}
+                     title={problem.original}>
       {text}
     </Typography.Text>
   );

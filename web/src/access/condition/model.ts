@@ -233,9 +233,11 @@ export type Part = "node" | "field" | "op" | "value" | "department";
 
 export interface Problem {
   part: Part;
-  /** A translation key (access:builder.problem.*), or the API's own message. */
+  /** A translation key (access:builder.problem.*), or the API's message (said in the
+   * user's language when known, with the original kept). */
   key?: string;
   message?: string;
+  original?: string;
 }
 
 export type Problems = Map<string, Problem>;
