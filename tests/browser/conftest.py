@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import (
@@ -122,3 +123,20 @@ def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.locator("button[type=submit]").click()
     signed_in, refused = page.get_by_test_id("user-name"), page.get_by_test_id("login-error")
     expect(signed_in.or_(refused)).to_be_visible()
+
+
+API = "/api/v1"
+
+
+def api_get(page: Page, path: str, **params: Any) -> Any:
+    """The API's own answer for the signed-in user (the page's session cookie)."""
+    res = page.request.get(f"{API}{path}", params=params)
+    assert res.ok, f"{path}: {res.status} {res.text()}"
+    return res.json()
+
+
+def api_patch(page: Page, path: str, body: dict[str, Any]) -> Any:
+    token = api_get(page, "/auth/csrf")["csrf_token"]
+    res = page.request.patch(f"{API}{path}", data=body, headers={"X-CSRF-Token": token})
+    assert res.ok, f"{path}: {res.status} {res.text()}"
+    return res.json()

@@ -7,28 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import screenshot, sign_in
-
-API = "/api/v1"
-
-
-def api_get(page: Page, path: str, **params: Any) -> Any:
-    """The API's own answer for the signed-in user (the page's session cookie)."""
-    res = page.request.get(f"{API}{path}", params=params)
-    assert res.ok, f"{path}: {res.status} {res.text()}"
-    return res.json()
-
-
-def api_patch(page: Page, path: str, body: dict[str, Any]) -> Any:
-    token = api_get(page, "/auth/csrf")["csrf_token"]
-    res = page.request.patch(f"{API}{path}", data=body, headers={"X-CSRF-Token": token})
-    assert res.ok, f"{path}: {res.status} {res.text()}"
-    return res.json()
+from tests.browser.conftest import API, api_get, api_patch, screenshot, sign_in
 
 
 @pytest.fixture
