@@ -184,3 +184,15 @@ def test_bad_options_exit_2(db_url: str) -> None:
     for args in (("--workers", "0"), ("--log-level", "loud")):
         done = run_serve(db_url, *args)
         assert done.returncode == 2, (args, done)
+
+
+def test_help_says_it_serves_the_console_and_the_api() -> None:
+    from typer.testing import CliRunner
+
+    from vouch.cli.main import app
+
+    done = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
+    assert done.exit_code == 0, done.output
+    text = " ".join(done.output.split())
+    assert "Serve the web console at http://HOST:PORT/ and the HTTP API at /api/v1" in text
+    assert "answers 503" in text and "make console" in text

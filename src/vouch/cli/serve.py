@@ -1,4 +1,4 @@
-"""vouch serve: the HTTP API (and, later, the console) under uvicorn."""
+"""vouch serve: the web console and the HTTP API under uvicorn."""
 
 from __future__ import annotations
 
@@ -35,9 +35,9 @@ def serve(
     log_level: Annotated[str, typer.Option(
         "--log-level", help=f"one of {', '.join(LOG_LEVELS)}")] = "info",
 ) -> None:
-    """Serve the HTTP API at http://HOST:PORT/api/v1 (database: VOUCH_DATABASE_URL).
+    """Serve the web console at http://HOST:PORT/ and the HTTP API at /api/v1 (database: VOUCH_DATABASE_URL).
 
-    OpenAPI document: /api/v1/openapi.json.
+    The console is the bundle built from web/ (`make console`, or `make run` which builds it first); without it, / answers 503 with a page saying how to build it, and the API still works. OpenAPI document: /api/v1/openapi.json.
 
     Stops cleanly on Ctrl+C or SIGTERM (exit 0). Exit 1: the server cannot start (address in use, database unreachable or not migrated). Exit 2: bad options.
     """  # noqa: E501  (typer keeps line breaks inside a paragraph)
