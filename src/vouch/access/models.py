@@ -99,6 +99,9 @@ class RoleAssignment(Base):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(Text)
+    # The approved request this assignment came from (workflow), if any.
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("access_requests.id", ondelete="SET NULL"))
 
     __table_args__ = (UniqueConstraint("user_id", "role_id"),)
 
@@ -118,6 +121,9 @@ class Share(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(Text)
+    # The approved request this share came from (workflow), if any.
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("access_requests.id", ondelete="SET NULL"))
 
     __table_args__ = (
         Index("ix_shares_record", "object", "record_id"),
