@@ -34,6 +34,17 @@ class Settings:
     max_upload_bytes: int = 10 * 1024 * 1024
     max_import_rows: int = 20_000
     cookie_secure: bool = False
+    # E-mail of notifications: sent when host and sender are set
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str | None = None
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host and self.smtp_from)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -45,4 +56,10 @@ class Settings:
             max_upload_bytes=int(os.environ.get("VOUCH_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
             max_import_rows=int(os.environ.get("VOUCH_MAX_IMPORT_ROWS", 20_000)),
             cookie_secure=os.environ.get("VOUCH_COOKIE_SECURE", "") in ("1", "true", "yes"),
+            smtp_host=os.environ.get("VOUCH_SMTP_HOST") or None,
+            smtp_port=int(os.environ.get("VOUCH_SMTP_PORT", 25)),
+            smtp_from=os.environ.get("VOUCH_SMTP_FROM") or None,
+            smtp_user=os.environ.get("VOUCH_SMTP_USER") or None,
+            smtp_password=os.environ.get("VOUCH_SMTP_PASSWORD") or None,
+            smtp_starttls=os.environ.get("VOUCH_SMTP_STARTTLS", "") in ("1", "true", "yes"),
         )

@@ -25,6 +25,7 @@ from vouch.migrate import is_empty, upgrade
 from vouch.org.closure import rebuild_department_closure, rebuild_reporting_closure
 from vouch.org.models import Department, TrainingRecord, User
 from vouch.records.models import RECORD_MODELS
+from vouch.workflow.models import ApprovalPolicy
 
 DEFAULT_DEMO_PASSWORD = "vouch-demo-2026"
 DEFAULT_RECORDS = 5000
@@ -293,8 +294,26 @@ def _load_org(s: Session, password: str, now: datetime) -> dict[str, int]:
     for username in ("hanmeimei", "zhangwei"):
         s.add(TrainingRecord(user_id=ids[username], course="sales_basics",
                              completed_at=now - timedelta(days=200)))
+    s.add(sales_manager_policy(role_ids["sales_manager"]))
     s.flush()
     return ids
+
+
+SALES_MANAGER_COURSE = "sales_manager_training"
+
+
+def sales_manager_policy(role_id: int) -> ApprovalPolicy:
+    """Story 5: becoming a sales manager (even for a while) needs the sales-manager
+    training, the requester's manager and then an administrator (the role approves
+    requests, a system permission); at most 90 days at a time."""
+    return ApprovalPolicy(
+        role_id=role_id, steps=[{"approver": "manager"},
+                                {"approver": "permission", "permission": "manage_roles"}],
+        step_deadline_hours=72, on_deadline="escalate",
+        required_courses=[SALES_MANAGER_COURSE], probation_days=90, max_days=90,
+        description="销售经理：需完成销售经理培训；直属经理审批后由系统管理员审批。 "
+                    "Sales manager: the sales-manager training first; the manager, then an "
+                    "administrator.", version=1)
 
 
 def _field_rule(role_id: int, obj: str, target: str, level: str) -> FieldRule:
