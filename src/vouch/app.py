@@ -170,7 +170,8 @@ def _routers() -> list[APIRouter]:
     from vouch.org.api import router as org_router
     from vouch.records.api import router as records_router
     from vouch.records.reports_api import router as reports_router
+    from vouch.workflow.reviews_api import router as reviews_router
 
     # Records last: their paths are generated per object from the catalog.
     return [auth_router, audit_router, access_router, org_router, reports_router,
-            records_router]
+            reviews_router, records_router]

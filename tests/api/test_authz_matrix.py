@@ -1007,6 +1007,94 @@ rule("GET", "/reports/summary", *(
     for obj in OBJECT_NAMES))
 
 
+# --- access reviews and dormant permissions --------------------------------------------------
+# Campaigns are read with run_reviews, view_audit or manage_roles, started and closed with
+# run_reviews. An item is decided by its reviewer (whoever they are) or a run_reviews
+# holder; a reader who may not decide gets 403, anyone else 404 (as if it did not exist).
+
+REVIEW_READERS = ("run_reviews", "view_audit", "manage_roles")
+REVIEW_DECIDERS = ("run_reviews",)
+# who reads reviews in the demo (or gets 401), and who neither reads nor decides
+REVIEW_READER_USERS = ("wangfang", "lilei", "sunli", DEACTIVATED, ANONYMOUS)
+REVIEW_STRANGERS = ("hanmeimei", "zhaomin", "chenjing", NO_ROLE_USER)
+
+
+def _review_target(e: Env) -> tuple[int, int, int]:
+    """A throwaway user holding a throwaway role: (assignment, user, role)."""
+    assignment_id = e.new_assignment()
+    with system_session(e.engine, "matrix: throwaway assignment") as s:
+        a = s.get(am.RoleAssignment, assignment_id)
+        assert a is not None
+        return a.id, a.user_id, a.role_id
+
+
+def _review_item(e: Env, reviewer: str = "wangfang") -> tuple[int, int]:
+    """A throwaway open campaign with one item reviewed by `reviewer`: (campaign, item)."""
+    from vouch.workflow.models import ReviewCampaign, ReviewItem
+
+    assignment_id, user_id, role_id = _review_target(e)
+    with system_session(e.engine, "matrix: throwaway review") as s:
+        c = ReviewCampaign(name=e.name("review"), scope_kind="roles", role_ids=[role_id],
+                           deadline=e.now + timedelta(days=30), on_deadline="keep",
+                           status="open", reason="matrix", created_by=e.uid("wangfang"),
+                           created_at=e.now, version=1)
+        s.add(c)
+        s.flush()
+        item = ReviewItem(campaign_id=c.id, user_id=user_id, reviewer_id=e.uid(reviewer),
+                          kind="assignment", assignment_id=assignment_id,
+                          snapshot={"assignment_id": assignment_id, "role_id": role_id},
+                          version=1)
+        s.add(item)
+        s.commit()
+        return c.id, item.id
+
+
+def _start_review(e: Env, u: str) -> Call:
+    _assignment, _user, role_id = _review_target(e)
+    return Call("POST", "/reviews", json={
+        "name": e.name("review"), "scope": "roles", "role_ids": [role_id],
+        "deadline": (e.now + timedelta(days=7)).isoformat(), "reason": why(e)})
+
+
+def _campaign_call(suffix: str, **params: Any) -> Callable[[Env, str], Call]:
+    return lambda e, u: Call("GET", f"/reviews/{_review_item(e)[0]}{suffix}",
+                             params=params or None)
+
+
+def _decision_variants(decision: str) -> list[Variant]:
+    body = {"version": 1, "reason": "matrix review"}
+
+    def call(reviewer: Callable[[str], str]) -> Callable[[Env, str], Call]:
+        return lambda e, u: Call("POST", f"/review-items/{_review_item(e, reviewer(u))[1]}/"
+                                 f"{decision}", json=body)
+
+    return [
+        Variant("as its reviewer", "signed_in", 200, call(me)),
+        Variant("someone else's, reading reviews", REVIEW_DECIDERS, 200,
+                call(lambda u: OUTSIDER), users=REVIEW_READER_USERS),
+        Variant("someone else's, not reading reviews", "nobody", 200,
+                call(lambda u: OUTSIDER), denied=404, users=REVIEW_STRANGERS),
+    ]
+
+
+rule("POST", "/reviews", only(REVIEW_DECIDERS, 201, _start_review))
+rule("GET", "/reviews", only(REVIEW_READERS, 200, lambda e, u: Call("GET", "/reviews")))
+rule("GET", "/reviews/{}", only(REVIEW_READERS, 200, _campaign_call("")))
+rule("GET", "/reviews/{}/items", only(REVIEW_READERS, 200, _campaign_call("/items")))
+rule("GET", "/reviews/{}/report", only(REVIEW_READERS, 200, _campaign_call("/report")))
+rule("GET", "/reviews/{}/export", only(REVIEW_READERS, 200, _campaign_call(
+    "/export", format="csv")))
+rule("POST", "/reviews/{}/close", only(REVIEW_DECIDERS, 200, lambda e, u: Call(
+    "POST", f"/reviews/{_review_item(e)[0]}/close",
+    json={"version": 1, "reason": why(e), "undecided": "keep"})))
+rule("GET", "/me/reviews", only("signed_in", 200, lambda e, u: Call("GET", "/me/reviews")))
+rule("POST", "/review-items/{}/certify", *_decision_variants("certify"))
+rule("POST", "/review-items/{}/revoke", *_decision_variants("revoke"))
+rule("GET", "/access/dormant", only(("manage_roles", "view_audit", "run_reviews"), 200,
+                                    lambda e, u: Call("GET", "/access/dormant",
+                                                      params={"days": 30})))
+
+
 def system_expectation(env: Env, variant: Variant, username: str) -> int:
     if variant.need == "public":
         return variant.ok if env.signed_in(username) else 401

@@ -1,0 +1,98 @@
+"""Ending a campaign: at its deadline, or early by hand.
+
+Undecided items follow the campaign's `on_deadline` (or, for an early close, the choice of
+the administrator who closes it): `keep` leaves the grant (`kept_at_deadline`), `revoke`
+deletes it (`revoked_at_deadline`), each revocation audited on its own with the policy
+version bump; an item whose grant is already gone ends `gone`. Deadlines are decision
+time: a campaign past its deadline is settled by the first read or decision that touches
+campaigns or items (as the system, in a transaction of its own before the request's own
+work), or by `vouch reviews close-due`; no scheduler is needed for the answers to be
+right."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vouch.access.admin import admin_change, iso
+from vouch.context import RequestContext
+from vouch.workflow.models import ReviewCampaign, ReviewItem
+from vouch.workflow.reviews.actor import Actor, system_change
+from vouch.workflow.reviews.grants import live_grant, revoke
+
+
+def _due(session: Session, now: datetime) -> list[int]:
+    return list(session.scalars(select(ReviewCampaign.id).where(
+        ReviewCampaign.status == "open", ReviewCampaign.deadline <= now)
+        .order_by(ReviewCampaign.id)))
+
+
+def settle(actor: Actor, campaign: ReviewCampaign, undecided: str, trigger: str,
+           reason: str, bump_version: bool = True) -> dict[str, int]:
+    """Close `campaign` in the actor's transaction; `trigger` is `deadline` or `close`
+    (whose caller claimed the version already). Returns the count of each outcome given
+    to the undecided items."""
+    counts: Counter[str] = Counter()
+    items = actor.session.scalars(select(ReviewItem).where(
+        ReviewItem.campaign_id == campaign.id, ReviewItem.outcome.is_(None))
+        .order_by(ReviewItem.id)).all()
+    for item in items:
+        row = live_grant(actor.session, item, actor.now)
+        if row is None:
+            item.outcome = "gone"
+        elif undecided == "revoke":
+            item.outcome = f"revoked_at_{trigger}"
+            revoke(actor, item, row, item.outcome, reason)
+            item.assignment_id = item.share_id = None
+        else:
+            item.outcome = f"kept_at_{trigger}"
+        item.version += 1
+        counts[item.outcome] += 1
+    before = {"status": campaign.status}
+    campaign.status = "closed"
+    campaign.closed_at = campaign.deadline if trigger == "deadline" else actor.now
+    if bump_version:
+        campaign.version += 1
+    actor.session.flush()
+    actor.note("review.campaign_closed", "review_campaign", campaign.id, reason,
+               before=before,
+               after={"status": "closed", "closed_at": iso(campaign.closed_at),
+                      "version": campaign.version},
+               details={"trigger": trigger, "undecided": undecided,
+                        "outcomes": dict(counts)})
+    return dict(counts)
+
+
+def _settle_due(actor: Actor) -> list[dict[str, Any]]:
+    done = []
+    for campaign_id in _due(actor.session, actor.now):  # read again under the lock
+        campaign = actor.session.get(ReviewCampaign, campaign_id)
+        assert campaign is not None
+        why = (f"access review {campaign.id} ({campaign.name}) reached its deadline: "
+               f"undecided items are {'revoked' if campaign.on_deadline == 'revoke' else 'kept'}")
+        outcomes = settle(actor, campaign, campaign.on_deadline, "deadline", why)
+        done.append({"id": campaign.id, "name": campaign.name, "outcomes": outcomes})
+    return done
+
+
+def settle_due(ctx: RequestContext) -> list[dict[str, Any]]:
+    """Settle every campaign past its deadline, as the system, before a request reads or
+    decides (one cheap query when none is due)."""
+    if not _due(ctx.session, ctx.now):
+        return []
+    with admin_change(ctx):
+        return _settle_due(Actor.system(ctx.session, ctx.now, ctx.request_id))
+
+
+def close_due(session: Session, now: datetime) -> list[dict[str, Any]]:
+    """The command line's sweep: the same, with no signed-in user."""
+    due = _due(session, now)
+    session.rollback()  # the lock is the transaction's first statement
+    if not due:
+        return []
+    with system_change(session):
+        return _settle_due(Actor.system(session, now))
