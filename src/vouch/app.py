@@ -167,6 +167,7 @@ def _routers() -> list[APIRouter]:
     from vouch.access.api import router as access_router
     from vouch.audit.api import router as audit_router
     from vouch.auth.api import router as auth_router
+    from vouch.configcode.api import router as config_router
     from vouch.org.api import router as org_router
     from vouch.records.api import router as records_router
     from vouch.records.reports_api import router as reports_router
@@ -174,4 +175,4 @@ def _routers() -> list[APIRouter]:
 
     # Records last: their paths are generated per object from the catalog.
     return [auth_router, audit_router, access_router, org_router, reports_router,
-            reviews_router, records_router]
+            reviews_router, config_router, records_router]

@@ -1094,6 +1094,24 @@ rule("GET", "/access/dormant", only(("manage_roles", "view_audit", "run_reviews"
                                     lambda e, u: Call("GET", "/access/dormant",
                                                       params={"days": 30})))
 
+# --- configuration as code -------------------------------------------------------------------
+# The document a call sends is the live export, so an allowed apply changes nothing.
+
+
+def _live_document(e: Env) -> dict[str, Any]:
+    from vouch.configcode.export import export_document
+
+    with system_session(e.engine, "matrix: configuration export") as s:
+        return export_document(s, e.now)
+
+
+rule("GET", "/config/export", only(CONFIG_READERS, 200, lambda e, u: Call(
+    "GET", "/config/export")))
+rule("POST", "/config/diff", only(CONFIG_READERS, 200, lambda e, u: Call(
+    "POST", "/config/diff", json=_live_document(e))))
+rule("POST", "/config/apply", only(ROLES, 200, lambda e, u: Call(
+    "POST", "/config/apply", json={"document": _live_document(e), "reason": why(e)})))
+
 
 def system_expectation(env: Env, variant: Variant, username: str) -> int:
     if variant.need == "public":
