@@ -10,6 +10,7 @@ from rich.progress import Progress
 from vouch.cli.access import check, matrix_cmd, roles_app
 from vouch.cli.audit import audit_app
 from vouch.cli.common import console, engine, fail
+from vouch.cli.config import config_app
 from vouch.cli.records import records_app
 from vouch.cli.reviews import reviews_app
 from vouch.cli.serve import serve
@@ -22,6 +23,7 @@ app.add_typer(roles_app, name="roles")
 app.add_typer(records_app, name="records")
 app.command("serve")(serve)
 app.add_typer(audit_app, name="audit")
+app.add_typer(config_app, name="config")
 app.add_typer(reviews_app, name="reviews")
 
 
