@@ -20,6 +20,7 @@ HEADER = ("format", "exported_at", "policy_version")
 SECTIONS = ("roles", "sharing_rules", "restriction_rules", "approval_policies",
             "role_conflicts", "settings")
 MAX_DOCUMENT_BYTES = 1024 * 1024
+MAX_DEPTH = 40  # a condition nests at most 12 levels, inside a rule inside a section
 FORMATS = ("yaml", "json")
 
 
@@ -112,6 +113,42 @@ def load(text: str | bytes) -> Any:
         raise DocumentUnreadable(f"the document is larger than {MAX_DOCUMENT_BYTES} bytes")
     if "\x00" in text:
         raise DocumentUnreadable("the document contains a NUL character")
+    try:
+        data = _parse(text)
+    except RecursionError:  # the parsers recurse per level of nesting
+        data = None
+        too_deep = True
+    else:
+        too_deep = _deeper_than(data, MAX_DEPTH)
+    if too_deep:
+        raise _too_deep()
+    return data
+
+
+def check_depth(data: Any) -> None:
+    """What reads a document recurses per level: a deeper one is refused before."""
+    if _deeper_than(data, MAX_DEPTH):
+        raise _too_deep()
+
+
+def _too_deep() -> DocumentUnreadable:
+    return DocumentUnreadable(f"the document is nested deeper than {MAX_DEPTH} levels")
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    stack = [(data, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def _parse(text: str) -> Any:
     if text.lstrip().startswith("{"):
         try:
             return json.loads(text, object_pairs_hook=_unique_pairs)

@@ -17,7 +17,14 @@ from vouch.access.admin.departments import in_any_subtree
 from vouch.access.models import RestrictionRule, RoleAssignment, Share, SharingRule
 from vouch.access.service import policy_version
 from vouch.configcode.diff import ItemChange, counts, diff_section
-from vouch.configcode.document import FORMAT, HEADER, SECTIONS, DocumentUnreadable, load
+from vouch.configcode.document import (
+    FORMAT,
+    HEADER,
+    SECTIONS,
+    DocumentUnreadable,
+    check_depth,
+    load,
+)
 from vouch.configcode.keys import Directory
 from vouch.configcode.problems import Problem, Problems
 from vouch.configcode.roles import RoleIn, live_roles, parse_role
@@ -79,15 +86,17 @@ def plan_import(session: Session, source: str | bytes | Mapping[str, Any],
     plan = Plan(policy_version(session), None, d)
     problems = Problems()
     data: Any = source
-    if isinstance(source, str | bytes):
-        try:
+    try:
+        if isinstance(source, str | bytes):
             data = load(source)
-        except DocumentUnreadable as exc:
-            plan.problems = [Problem("document", f"document: {exc.message}"
-                                     + (f" ({exc.where})" if exc.where else ""),
-                                     ErrorType.FORMAT.value,
-                                     {"expected": "yaml or json", "where": exc.where})]
-            return plan
+        else:
+            check_depth(source)
+    except DocumentUnreadable as exc:
+        plan.problems = [Problem("document", f"document: {exc.message}"
+                                 + (f" ({exc.where})" if exc.where else ""),
+                                 ErrorType.FORMAT.value,
+                                 {"expected": "yaml or json", "where": exc.where})]
+        return plan
     if not _header(data, plan, problems):
         plan.problems = problems.items
         return plan

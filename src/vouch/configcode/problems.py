@@ -97,8 +97,9 @@ def problems_error(problems: list[Problem]) -> VouchError:
         f"{first.message} (and {len(shown) - 1} more problem(s))")
     errors = [p.as_dict() for p in shown]
     kind = ErrorType(first.type)  # the first problem's: one type for one problem
+    params = {k: v for k, v in first.details.items() if k not in ("field", "errors", "type")}
     if invalid:
         return Invalid(f"the document is not valid: {summary}", first.path, type=kind,
-                       errors=errors, **first.details)
+                       errors=errors, **params)
     return Conflict(f"the import is refused: {summary}",
-                    {"field": first.path, "errors": errors, **first.details}, type=kind)
+                    {**params, "field": first.path, "errors": errors}, type=kind)
