@@ -104,10 +104,17 @@ def get_assignment(assignment_id: PathId, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.post("/assignments", status_code=201, tags=TAGS,
-             summary="Give a user a role, optionally until a time (manage_roles)")
-def create_assignment(body: AssignmentCreate, ctx: Ctx) -> dict[str, Any]:
-    return admin.create_assignment(ctx, body.user_id, body.role_id, body.expires_at,
-                                   body.reason)
+             summary="Give a user a role, optionally until a time (manage_roles); under the "
+                     "two-person rule a role with system permissions answers 202 with the "
+                     "grant request a second administrator approves",
+             responses={202: {"description": "the grant request (two-person rule)"}})
+def create_assignment(body: AssignmentCreate, ctx: Ctx, response: Response) -> dict[str, Any]:
+    out = admin.create_assignment(ctx, body.user_id, body.role_id, body.expires_at,
+                                  body.reason)
+    if "pending_request" in out:
+        response.status_code = 202
+        return dict(out["pending_request"])
+    return out
 
 
 @router.patch("/assignments/{assignment_id}", tags=TAGS,
