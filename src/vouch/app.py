@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
@@ -23,6 +23,7 @@ from vouch.console import CONSOLE_DIR, ConsoleFiles
 from vouch.deps import origin_of
 from vouch.errors import VouchError, is_denial
 from vouch.types import utcnow
+from vouch.workflow.api_common import mail_after_commit
 
 API = "/api/v1"
 log = logging.getLogger("vouch.app")
@@ -156,7 +157,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None,
                             status_code=500)
 
     for router in _routers():
-        app.include_router(router, prefix=API)
+        # Every route mails the notifications its transaction committed, once done.
+        app.include_router(router, prefix=API, dependencies=[Depends(mail_after_commit)])
     # Added first, so inside RequestIdAndNoStore: console responses get request ids too.
     app.add_middleware(ConsoleFiles, directory=console_dir)
     app.add_middleware(RequestIdAndNoStore, upload_limit=app.state.settings.max_upload_bytes)
@@ -171,8 +173,12 @@ def _routers() -> list[APIRouter]:
     from vouch.org.api import router as org_router
     from vouch.records.api import router as records_router
     from vouch.records.reports_api import router as reports_router
+    from vouch.workflow.notifications_api import router as notifications_router
+    from vouch.workflow.requests_api import router as requests_router
     from vouch.workflow.reviews_api import router as reviews_router
+    from vouch.workflow.settings_api import router as workflow_settings_router
 
     # Records last: their paths are generated per object from the catalog.
     return [auth_router, audit_router, access_router, org_router, reports_router,
-            reviews_router, config_router, records_router]
+            reviews_router, config_router, workflow_settings_router, requests_router,
+            notifications_router, records_router]
