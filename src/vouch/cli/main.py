@@ -14,6 +14,7 @@ from vouch.cli.config import config_app
 from vouch.cli.records import records_app
 from vouch.cli.reviews import reviews_app
 from vouch.cli.serve import serve
+from vouch.cli.workflow import workflow_app
 
 app = typer.Typer(help="Vouch: a CRM whose heart is permission management.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -23,6 +24,7 @@ app.add_typer(roles_app, name="roles")
 app.add_typer(records_app, name="records")
 app.command("serve")(serve)
 app.add_typer(audit_app, name="audit")
+app.add_typer(workflow_app, name="workflow")
 app.add_typer(config_app, name="config")
 app.add_typer(reviews_app, name="reviews")
 

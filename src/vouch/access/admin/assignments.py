@@ -111,11 +111,19 @@ def create_assignment(ctx: RequestContext, user_id: int, role_id: int,
             RoleAssignment.user_id == user.id, RoleAssignment.role_id == role.id)
             .with_for_update()).first()
         before = None
+        if row is not None and (row.expires_at is None or ctx.now < row.expires_at):
+            raise Conflict(f"{user.username} holds {role.key} already (assignment "
+                           f"{row.id}); change its expiry instead",
+                           {"assignment_id": row.id})
+        # Separation of duties and the two-person rule (vouch.workflow.two_person): a
+        # conflicting role is refused; a role carrying a system permission may have to
+        # wait for a second administrator, answered as the pending request.
+        from vouch.workflow.two_person import intercept_grant
+
+        pending = intercept_grant(ctx, user, role, expiry, why)
+        if pending is not None:
+            return {"pending_request": pending}
         if row is not None:
-            if row.expires_at is None or ctx.now < row.expires_at:
-                raise Conflict(f"{user.username} holds {role.key} already (assignment "
-                               f"{row.id}); change its expiry instead",
-                               {"assignment_id": row.id})
             before = assignment_dict(row, user, role, ctx.now)
             row.granted_by, row.granted_at = ctx.actor_id, ctx.now
             row.expires_at, row.reason = expiry, why
