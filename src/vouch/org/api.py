@@ -107,16 +107,18 @@ def update_user(user_id: PathId, body: UserUpdate, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.post("/users/{user_id}/move", summary="Move a user to another department "
-             "(manage_users); records follow or stay")
+             "(manage_users); records follow or stay; chosen role assignments end")
 def move_user(user_id: PathId, body: UserMove, ctx: Ctx) -> dict[str, Any]:
     return service.move_user(ctx, user_id, department_id=body.department_id,
                              manager_id=body.manager_id,
                              manager_given="manager_id" in body.model_fields_set,
-                             records=body.records, version=body.version, reason=body.reason)
+                             records=body.records, version=body.version, reason=body.reason,
+                             end_assignment_ids=body.end_assignment_ids)
 
 
 @router.post("/users/{user_id}/deactivate", summary="Deactivate a user (manage_users): "
-             "sessions end, records pass to the successor, roles end")
+             "sessions end, records pass to the successor (default: the manager), roles "
+             "end, pending requests are withdrawn, open review items pass on")
 def deactivate_user(user_id: PathId, body: UserDeactivate, ctx: Ctx) -> dict[str, Any]:
     return service.deactivate_user(ctx, user_id, successor_id=body.successor_id,
                                    version=body.version, reason=body.reason)

@@ -69,11 +69,16 @@ class UserMove(Body):
                                    "null for none")
     records: Literal["follow", "stay"] = Field(description="follow: the user's records move "
                                                "to the new department; stay: they keep it")
+    end_assignment_ids: list[DbId] | None = Field(
+        default=None, max_length=1000,
+        description="the user's active role assignments that end; omit for those of roles "
+                    "the new department does not allow (which must end in any case)")
     reason: str = Reason
     version: int = Version
 
 
 class UserDeactivate(Body):
-    successor_id: DbId = Field(description="the active user who receives the records")
+    successor_id: DbId | None = Field(default=None, description="the active user who "
+                                      "receives the records; omit for the user's manager")
     reason: str = Reason
     version: int = Version

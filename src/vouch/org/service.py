@@ -41,14 +41,16 @@ from vouch.access.admin import (
     require_any,
     require_version,
 )
+from vouch.access.admin.active_assignments import assignment_active_at
 from vouch.access.models import Role, RoleAssignment, RoleDepartment, Share
 from vouch.auth.passwords import hash_password
 from vouch.auth.service import end_all_for
 from vouch.context import RequestContext
-from vouch.errors import Conflict, Invalid, NotFound
+from vouch.errors import Conflict, ErrorType, Invalid, NotFound
 from vouch.org.closure import rebuild_department_closure, rebuild_reporting_closure
 from vouch.org.models import Department, DepartmentClosure, ReportingClosure, User
 from vouch.records.models import RECORD_MODELS
+from vouch.workflow.offboarding import hand_over_reviews, withdraw_requests
 
 USER_READERS = ("manage_users", "view_audit")
 MIN_PASSWORD = 12
@@ -411,11 +413,52 @@ def _move_records(ctx: RequestContext, owner_id: int, values: Mapping[str, Any])
     return counts
 
 
+def _assignments_to_end(ctx: RequestContext, user_id: int, department_id: int,
+                        chosen: object) -> set[int]:
+    """The ids of the user's active assignments a move ends: those the administrator
+    chose, or by default those the new department does not allow. Keeping one that the
+    new department does not allow is refused (422 naming `end_assignment_ids`)."""
+    active = {a.id: a for a in ctx.session.scalars(select(RoleAssignment).where(
+        RoleAssignment.user_id == user_id, assignment_active_at(ctx.now)))}
+    must_end = set()
+    for a in active.values():
+        allowed = ctx.session.scalars(select(RoleDepartment.department_id)
+                                      .where(RoleDepartment.role_id == a.role_id)).all()
+        if not in_any_subtree(ctx.session, department_id, allowed):
+            must_end.add(a.id)
+    if chosen is None:
+        return must_end
+    if not isinstance(chosen, list):
+        raise Invalid("end_assignment_ids must be a list of assignment ids",
+                      field="end_assignment_ids", type=ErrorType.FORMAT, expected="list")
+    picked: dict[object, int] = {}
+    for i, aid in enumerate(chosen):
+        if aid in picked:
+            raise Invalid(f"end_assignment_ids[{i}] repeats end_assignment_ids[{picked[aid]}]",
+                          field=f"end_assignment_ids[{i}]", type=ErrorType.DUPLICATE,
+                          other=f"end_assignment_ids[{picked[aid]}]")
+        if not is_db_id(aid) or aid not in active:
+            raise Invalid(f"end_assignment_ids[{i}]: {aid!r} is not an active role "
+                          "assignment of this user", field=f"end_assignment_ids[{i}]",
+                          type=ErrorType.NO_SUCH, kind="role_assignment", id=aid)
+        picked[aid] = i
+    kept = sorted(must_end - set(picked))
+    if kept:
+        roles = {a.id: a.role_id for a in active.values()}
+        raise Invalid(f"end_assignment_ids: assignments {', '.join(map(str, kept))} are of "
+                      "roles the new department does not allow; they must end",
+                      field="end_assignment_ids", type=ErrorType.ROLE_DEPARTMENTS,
+                      assignment_ids=kept, role_ids=[roles[k] for k in kept])
+    return {aid for aid in picked if isinstance(aid, int)}
+
+
 def move_user(ctx: RequestContext, user_id: int, *, department_id: object,
               manager_id: object, manager_given: bool, records: str, version: object,
-              reason: str) -> dict[str, Any]:
+              reason: str, end_assignment_ids: object = None) -> dict[str, Any]:
     """Another department (and manager). Records follow (their department becomes the new
-    one) or stay; assignments of roles limited to departments the user left end."""
+    one) or stay. Which active role assignments end is the administrator's choice
+    (`end_assignment_ids`); by default those of roles limited to departments that do not
+    include the new one — which must end in any case."""
     require_admin_or_delegate(ctx, "manage_users")
     why = clean_reason(reason)
     require_version(version)
@@ -440,12 +483,8 @@ def move_user(ctx: RequestContext, user_id: int, *, department_id: object,
         moved = _move_records(ctx, user.id, {"department_id": dept.id}) \
             if records == "follow" else {}
 
-        def still_allowed(a: RoleAssignment) -> bool:
-            allowed = ctx.session.scalars(select(RoleDepartment.department_id)
-                                          .where(RoleDepartment.role_id == a.role_id)).all()
-            return in_any_subtree(ctx.session, dept.id, allowed)
-
-        ended = end_assignments(ctx, user.id, keep=still_allowed)
+        ending = _assignments_to_end(ctx, user.id, dept.id, end_assignment_ids)
+        ended = end_assignments(ctx, user.id, keep=lambda a: a.id not in ending)
         ctx.session.refresh(user)
         log_change(ctx, "org.user_moved", "user", user_id, why, before=before,
                    after=_audit_user(user),
@@ -455,12 +494,31 @@ def move_user(ctx: RequestContext, user_id: int, *, department_id: object,
                                            "assignments_ended": ended}
 
 
+def _successor(session: Session, user: User, successor_id: object) -> User:
+    """The successor named, or by default the user's manager (422 naming `successor_id`
+    when there is none, or the manager is deactivated)."""
+    if successor_id is not None:
+        return _active_user(session, successor_id, "successor_id")
+    manager = session.get(User, user.manager_id) if user.manager_id else None
+    if manager is None:
+        raise Invalid(f"successor_id: {user.username} has no manager to receive their "
+                      "records; name a successor", field="successor_id",
+                      type=ErrorType.REQUIRED)
+    if not manager.active:
+        raise Invalid(f"successor_id: {user.username}'s manager {manager.username} is "
+                      "deactivated; name a successor", field="successor_id",
+                      type=ErrorType.INACTIVE_USER, id=manager.id)
+    return manager
+
+
 def deactivate_user(ctx: RequestContext, user_id: int, *, successor_id: object,
                     version: object, reason: str) -> dict[str, Any]:
     """In one transaction: the user is deactivated, every session and API token of theirs
-    ends, their records of every object pass to the successor (owner and department), and
-    their role assignments end. Reporting lines and department heads are left as they
-    are (change them with an edit or a move)."""
+    ends, their records of every object pass to the successor (owner and department; by
+    default their manager), their role assignments end, their pending requests are
+    withdrawn and the open review items they were to decide pass to another reviewer
+    (workflow/offboarding.py). Reporting lines and department heads are left as they are
+    (change them with an edit or a move)."""
     require_admin_or_delegate(ctx, "manage_users")
     why = clean_reason(reason)
     require_version(version)
@@ -470,7 +528,7 @@ def deactivate_user(ctx: RequestContext, user_id: int, *, successor_id: object,
             raise Conflict("you cannot deactivate yourself", {"id": user.id})
         if not user.active:
             raise Conflict(f"{user.username} is deactivated already", {"active": False})
-        successor = _active_user(ctx.session, successor_id, "successor_id")
+        successor = _successor(ctx.session, user, successor_id)
         if successor.id == user.id:
             raise Invalid("successor_id: the successor must be someone else",
                           field="successor_id")
@@ -485,11 +543,16 @@ def deactivate_user(ctx: RequestContext, user_id: int, *, successor_id: object,
         transferred = _move_records(ctx, user.id, {"owner_id": successor.id,
                                                    "department_id": successor.department_id})
         ended = end_assignments(ctx, user.id)
+        withdrawn = withdraw_requests(ctx, user.id, why)
+        handed_over = hand_over_reviews(ctx, user.id, successor.id)
         ctx.session.refresh(user)
         summary = {"successor_id": successor.id, "successor": successor.username,
+                   "successor_is_manager": successor_id is None,
                    "sessions_and_tokens_ended": ended_sessions,
                    "records_transferred": transferred,
-                   "assignments_ended": ended}
+                   "assignments_ended": ended,
+                   "requests_withdrawn": withdrawn,
+                   "review_items_reassigned": handed_over}
         log_change(ctx, "org.user_deactivated", "user", user_id, why, before=before,
                    after=_audit_user(user), details=summary)
     return user_dict(ctx.session, user) | summary

@@ -1,9 +1,10 @@
 """What the lifecycle owes a user who is deactivated, done inside the deactivation's own
 transaction (org/service.py `deactivate_user`):
 
-- their pending requests (as requester or as beneficiary, pending or sent back for
-  changes) are withdrawn, each with a `withdraw` entry in its history naming the
-  administrator and the reason;
+- their open requests (as requester or as beneficiary, pending or sent back for
+  changes) are withdrawn, each with a `withdrawn` entry in its history naming the
+  administrator and the reason (the same entry as a requester's own withdrawal), and an
+  audit event;
 - the open review items they were to decide pass to another reviewer: the campaign's
   creator, else the successor, else another holder of `run_reviews`, else the
   administrator deactivating them — never the user whose access the item is about (with
@@ -13,32 +14,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from vouch.context import RequestContext
 from vouch.org.models import User
-from vouch.workflow.models import AccessRequest, RequestDecision, ReviewCampaign, ReviewItem
+from vouch.workflow.models import ReviewCampaign, ReviewItem
+from vouch.workflow.requests import withdraw_open_requests_of
 from vouch.workflow.reviews.scope import run_reviews_holders
-
-OPEN_REQUEST = ("pending", "changes_requested")
 
 
 def withdraw_requests(ctx: RequestContext, user_id: int, reason: str) -> list[int]:
-    """Withdraw the user's open requests; returns their ids."""
-    rows = ctx.session.scalars(select(AccessRequest).where(
-        AccessRequest.status.in_(OPEN_REQUEST),
-        or_(AccessRequest.requester_id == user_id, AccessRequest.beneficiary_id == user_id))
-        .order_by(AccessRequest.id)).all()
-    for req in rows:
-        req.status = "withdrawn"
-        req.decided_at = req.updated_at = ctx.now
-        req.step_due_at = None
-        req.version += 1
-        ctx.session.add(RequestDecision(request_id=req.id, step=req.current_step,
-                                        actor_id=ctx.actor_id, decision="withdraw",
-                                        reason=reason, at=ctx.now))
-    ctx.session.flush()
-    return [r.id for r in rows]
+    """Withdraw the user's open requests, each with its history entry and audit event
+    (the requests' own closing, workflow/decisions.py); returns their ids."""
+    return withdraw_open_requests_of(ctx, user_id, reason)
 
 
 def hand_over_reviews(ctx: RequestContext, user_id: int, successor_id: int
