@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,7 +20,8 @@ from vouch.audit import service as audit
 from vouch.config import Settings, database_url_from_env
 from vouch.console import CONSOLE_DIR, ConsoleFiles
 from vouch.deps import origin_of
-from vouch.errors import VouchError, is_denial
+from vouch.error_bodies import ERROR_RESPONSES, ErrorJSON, validation_body
+from vouch.errors import ErrorType, VouchError, is_denial
 from vouch.types import utcnow
 from vouch.workflow.api_common import mail_after_commit
 
@@ -30,6 +30,10 @@ log = logging.getLogger("vouch.app")
 
 
 JSON_BODY_LIMIT = 1024 * 1024  # a JSON request body is never legitimately larger
+# Starlette's own errors (no route, wrong method…): code and type.
+HTTP_ERRORS = {404: ("not_found", ErrorType.NOT_FOUND),
+               405: ("method_not_allowed", ErrorType.METHOD_NOT_ALLOWED),
+               413: ("too_large", ErrorType.TOO_LARGE)}
 
 
 class RequestIdAndNoStore:
@@ -52,8 +56,9 @@ class RequestIdAndNoStore:
         limit = self.upload_limit + 64 * 1024 if multipart else JSON_BODY_LIMIT
         if declared.isdigit() and int(declared) > limit:
             response = JSONResponse({"error": {
-                "code": "too_large", "message": f"the request body is larger than {limit} "
-                "bytes", "details": {"limit": limit}}}, status_code=413)
+                "code": "too_large", "type": ErrorType.TOO_LARGE.value,
+                "message": f"the request body is larger than {limit} bytes",
+                "details": {"limit": limit}}}, status_code=413)
             await response(scope, receive, send)
             return
         incoming = headers_in.get(b"x-request-id", b"").decode("latin-1")
@@ -78,35 +83,15 @@ def _audit_denial(request: Request, exc: VouchError) -> None:
     principal = getattr(request.state, "principal", None)
     if principal is None:
         return
-    details = {"code": exc.code, "message": exc.message, "status": exc.status,
-               "method": request.method, "path": request.url.path} | exc.details
+    details = {"code": exc.code, "type": exc.error_type.value, "message": exc.message,
+               "status": exc.status, "method": request.method,
+               "path": request.url.path} | exc.details
     try:
         audit.record_now(request.app.state.engine, origin_of(request, principal.user_id),
                          "access.denied", object=exc.details.get("object"),
                          record_id=exc.details.get("id"), details=details)
     except Exception:  # the denial itself must still be answered
         log.exception("could not audit a denial")
-
-
-def _path(parts: list[object]) -> str:
-    """`grants[2].scope`: the same path style as the services' own validation."""
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _validation_body(exc: RequestValidationError) -> dict[str, Any]:
-    errors = []
-    for err in exc.errors():
-        loc = list(err.get("loc", ()))
-        where = loc[1:] if loc and loc[0] in ("body", "query", "path", "header") else loc
-        errors.append({"field": _path(where) or (str(loc[0]) if loc else "body"),
-                       "in": str(loc[0]) if loc else "body", "message": err.get("msg", "invalid")})
-    first = errors[0] if errors else {"field": "body", "message": "invalid request"}
-    return {"error": {"code": "invalid",
-                      "message": f"{first['field']}: {first['message']}",
-                      "details": {"field": first["field"], "errors": errors}}}
 
 
 def create_app(engine: Engine | None = None, settings: Settings | None = None,
@@ -120,7 +105,9 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None,
         # nothing at run time. The OpenAPI document is the reference.
         docs_url=None, redoc_url=None,
         description="A CRM whose heart is permission management. Errors always have the "
-                    'body {"error": {"code", "message", "details"}}.',
+                    'body {"error": {"code", "type", "message", "details"}}: `type` is the '
+                    "precise, stable kind of the error and `details` its parameters (see "
+                    "the ErrorBody schema for every type); `message` is English.",
     )
     app.state.engine = engine or engine_for(database_url_from_env())
     app.state.settings = settings or Settings.from_env()
@@ -133,32 +120,34 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None,
 
             await run_in_threadpool(_audit_denial, request, exc)
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+        return ErrorJSON(exc.body(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(_validation_body(exc), status_code=422)
+        return ErrorJSON(validation_body(exc), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
-            exc.status_code, "http_error")
-        return JSONResponse({"error": {"code": code, "message": str(exc.detail),
-                                       "details": {}}},
+        code, error_type = HTTP_ERRORS.get(exc.status_code,
+                                           ("http_error", ErrorType.BAD_REQUEST))
+        return JSONResponse({"error": {"code": code, "type": error_type.value,
+                                       "message": str(exc.detail), "details": {}}},
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse({"error": {"code": "internal", "message": "internal error; the "
-                                       "request id names it in the server log",
+        return JSONResponse({"error": {"code": "internal", "type": ErrorType.INTERNAL.value,
+                                       "message": "internal error; the request id names "
+                                       "it in the server log",
                                        "details": {"request_id": getattr(
                                            request.state, "request_id", None)}}},
                             status_code=500)
 
     for router in _routers():
         # Every route mails the notifications its transaction committed, once done.
-        app.include_router(router, prefix=API, dependencies=[Depends(mail_after_commit)])
+        app.include_router(router, prefix=API, responses=ERROR_RESPONSES,
+                           dependencies=[Depends(mail_after_commit)])
     # Added first, so inside RequestIdAndNoStore: console responses get request ids too.
     app.add_middleware(ConsoleFiles, directory=console_dir)
     app.add_middleware(RequestIdAndNoStore, upload_limit=app.state.settings.max_upload_bytes)

@@ -131,6 +131,8 @@ class FieldDef:
     required: bool = False
     max_length: int | None = None
     choices: tuple[str, ...] = ()
+    # (label_zh, label_en) of each choice, in the order of `choices`
+    choice_labels: tuple[tuple[str, str], ...] = ()
     ref: str | None = None  # target object for REFERENCE fields
     searchable: bool = False  # part of free-text search `q`
     indexed: bool = False
@@ -140,6 +142,12 @@ class FieldDef:
             raise ValueError(f"reference field {self.name} needs a target object")
         if self.type is FieldType.ENUM and not self.choices:
             raise ValueError(f"enum field {self.name} needs choices")
+        if len(self.choice_labels) != len(self.choices):
+            raise ValueError(f"enum field {self.name} needs a label pair for each choice")
+
+    def choice_label(self, value: str) -> tuple[str, str]:
+        """(label_zh, label_en) of one of the choices."""
+        return self.choice_labels[self.choices.index(value)]
 
 
 @dataclass(frozen=True)
@@ -176,8 +184,13 @@ def _t(name: str, zh: str, en: str, **kw: object) -> FieldDef:
     return FieldDef(name, FieldType.TEXT, zh, en, **kw)  # type: ignore[arg-type]
 
 
-def _e(name: str, zh: str, en: str, choices: tuple[str, ...], **kw: object) -> FieldDef:
-    return FieldDef(name, FieldType.ENUM, zh, en, choices=choices, indexed=True, **kw)  # type: ignore[arg-type]
+Choices = tuple[tuple[str, str, str], ...]  # (value, label_zh, label_en)
+
+
+def _e(name: str, zh: str, en: str, choices: Choices, **kw: object) -> FieldDef:
+    values, labels = tuple(c[0] for c in choices), tuple((c[1], c[2]) for c in choices)
+    return FieldDef(name, FieldType.ENUM, zh, en, choices=values, choice_labels=labels,
+                    indexed=True, **kw)  # type: ignore[arg-type]
 
 
 def _ref(name: str, zh: str, en: str, target: str, **kw: object) -> FieldDef:
@@ -192,27 +205,45 @@ def _money(name: str, zh: str, en: str, **kw: object) -> FieldDef:
 PERSONAL = Sensitivity.PERSONAL
 CONTRACT = Sensitivity.CONTRACT
 
-INDUSTRIES = (
-    "manufacturing", "retail", "finance", "technology", "healthcare",
-    "education", "logistics", "energy", "real_estate", "agriculture",
+INDUSTRY_CHOICES: Choices = (
+    ("manufacturing", "制造业", "Manufacturing"), ("retail", "零售", "Retail"),
+    ("finance", "金融", "Finance"), ("technology", "科技", "Technology"),
+    ("healthcare", "医疗健康", "Healthcare"), ("education", "教育", "Education"),
+    ("logistics", "物流", "Logistics"), ("energy", "能源", "Energy"),
+    ("real_estate", "房地产", "Real estate"), ("agriculture", "农业", "Agriculture"),
 )
-REGIONS = ("east", "south", "north", "central", "west", "northeast", "overseas")
-STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
+REGION_CHOICES: Choices = (
+    ("east", "华东", "East"), ("south", "华南", "South"), ("north", "华北", "North"),
+    ("central", "华中", "Central"), ("west", "西部", "West"),
+    ("northeast", "东北", "Northeast"), ("overseas", "海外", "Overseas"),
+)
+STAGE_CHOICES: Choices = (
+    ("lead", "线索", "Lead"), ("qualified", "已确认", "Qualified"),
+    ("proposal", "方案", "Proposal"), ("negotiation", "谈判", "Negotiation"),
+    ("won", "赢单", "Won"), ("lost", "输单", "Lost"),
+)
+INDUSTRIES = tuple(c[0] for c in INDUSTRY_CHOICES)
+REGIONS = tuple(c[0] for c in REGION_CHOICES)
+STAGES = tuple(c[0] for c in STAGE_CHOICES)
 
 OBJECTS: tuple[ObjectDef, ...] = (
     ObjectDef(
         "customer", "customers", "customers", "客户", "Customer", "name",
         (
             _s("name", "客户名称", "Name", required=True, searchable=True, indexed=True),
-            _e("industry", "行业", "Industry", INDUSTRIES),
-            _e("region", "区域", "Region", REGIONS),
-            _e("level", "客户等级", "Level", ("A", "B", "C", "D")),
+            _e("industry", "行业", "Industry", INDUSTRY_CHOICES),
+            _e("region", "区域", "Region", REGION_CHOICES),
+            _e("level", "客户等级", "Level", (("A", "A 级", "A"), ("B", "B 级", "B"),
+                                           ("C", "C 级", "C"), ("D", "D 级", "D"))),
             FieldDef("phone", FieldType.PHONE, "电话", "Phone", PERSONAL, max_length=40,
                      searchable=True),
             FieldDef("email", FieldType.EMAIL, "电子邮箱", "E-mail", PERSONAL, max_length=200),
             _s("address", "地址", "Address", sensitivity=PERSONAL, max_length=400),
             _money("credit_limit", "信用额度", "Credit limit"),
-            _e("status", "状态", "Status", ("prospect", "active", "dormant", "lost")),
+            _e("status", "状态", "Status", (("prospect", "潜在", "Prospect"),
+                                          ("active", "活跃", "Active"),
+                                          ("dormant", "休眠", "Dormant"),
+                                          ("lost", "流失", "Lost"))),
             _t("notes", "备注", "Notes"),
         ),
     ),
@@ -234,7 +265,7 @@ OBJECTS: tuple[ObjectDef, ...] = (
         (
             _s("name", "商机名称", "Name", required=True, searchable=True),
             _ref("customer_id", "客户", "Customer", "customer"),
-            _e("stage", "阶段", "Stage", STAGES, required=True),
+            _e("stage", "阶段", "Stage", STAGE_CHOICES, required=True),
             _money("amount", "预计金额", "Amount"),
             FieldDef("probability", FieldType.INTEGER, "赢率(%)", "Probability (%)"),
             FieldDef("expected_close", FieldType.DATE, "预计成交日期", "Expected close"),
@@ -252,7 +283,10 @@ OBJECTS: tuple[ObjectDef, ...] = (
             _money("amount", "合同金额", "Amount"),
             _t("terms", "合同条款", "Terms", sensitivity=CONTRACT),
             FieldDef("signed_on", FieldType.DATE, "签订日期", "Signed on"),
-            _e("status", "状态", "Status", ("draft", "active", "completed", "terminated")),
+            _e("status", "状态", "Status", (("draft", "草稿", "Draft"),
+                                          ("active", "执行中", "Active"),
+                                          ("completed", "已完成", "Completed"),
+                                          ("terminated", "已终止", "Terminated"))),
         ),
     ),
     ObjectDef(
@@ -263,7 +297,9 @@ OBJECTS: tuple[ObjectDef, ...] = (
             _money("amount", "回款金额", "Amount"),
             FieldDef("paid_on", FieldType.DATE, "回款日期", "Paid on"),
             _e("method", "方式", "Method",
-               ("bank_transfer", "cheque", "cash", "alipay", "wechat_pay")),
+               (("bank_transfer", "银行转账", "Bank transfer"), ("cheque", "支票", "Cheque"),
+                ("cash", "现金", "Cash"), ("alipay", "支付宝", "Alipay"),
+                ("wechat_pay", "微信支付", "WeChat Pay"))),
             _s("bank_account", "收款账号", "Bank account", sensitivity=Sensitivity.FINANCIAL,
                max_length=60),
         ),
@@ -274,8 +310,14 @@ OBJECTS: tuple[ObjectDef, ...] = (
         (
             _s("subject", "主题", "Subject", required=True, searchable=True),
             _ref("customer_id", "客户", "Customer", "customer"),
-            _e("status", "状态", "Status", ("open", "in_progress", "resolved", "closed")),
-            _e("priority", "优先级", "Priority", ("low", "normal", "high", "urgent")),
+            _e("status", "状态", "Status", (("open", "待处理", "Open"),
+                                          ("in_progress", "处理中", "In progress"),
+                                          ("resolved", "已解决", "Resolved"),
+                                          ("closed", "已关闭", "Closed"))),
+            _e("priority", "优先级", "Priority", (("low", "低", "Low"),
+                                               ("normal", "普通", "Normal"),
+                                               ("high", "高", "High"),
+                                               ("urgent", "紧急", "Urgent"))),
             _t("description", "描述", "Description"),
             FieldDef("resolved_at", FieldType.DATETIME, "解决时间", "Resolved at"),
         ),
@@ -285,7 +327,10 @@ OBJECTS: tuple[ObjectDef, ...] = (
         (
             _s("subject", "主题", "Subject", required=True, searchable=True),
             _ref("customer_id", "客户", "Customer", "customer"),
-            _e("kind", "类型", "Kind", ("call", "visit", "email", "meeting", "wechat")),
+            _e("kind", "类型", "Kind", (("call", "电话", "Call"), ("visit", "拜访", "Visit"),
+                                        ("email", "邮件", "E-mail"),
+                                        ("meeting", "会议", "Meeting"),
+                                        ("wechat", "微信", "WeChat"))),
             FieldDef("occurred_at", FieldType.DATETIME, "发生时间", "Occurred at"),
             _t("notes", "内容", "Notes"),
         ),
@@ -296,8 +341,12 @@ OBJECTS: tuple[ObjectDef, ...] = (
             _s("title", "标题", "Title", required=True, searchable=True),
             _ref("customer_id", "客户", "Customer", "customer"),
             FieldDef("due_on", FieldType.DATE, "截止日期", "Due on"),
-            _e("status", "状态", "Status", ("open", "done", "cancelled")),
-            _e("priority", "优先级", "Priority", ("low", "normal", "high")),
+            _e("status", "状态", "Status", (("open", "未完成", "Open"),
+                                          ("done", "已完成", "Done"),
+                                          ("cancelled", "已取消", "Cancelled"))),
+            _e("priority", "优先级", "Priority", (("low", "低", "Low"),
+                                               ("normal", "普通", "Normal"),
+                                               ("high", "高", "High"))),
             _t("notes", "备注", "Notes"),
         ),
     ),

@@ -16,7 +16,7 @@ from vouch.audit.service import Origin
 from vouch.auth.service import Principal, resolve
 from vouch.config import Settings
 from vouch.context import RequestContext
-from vouch.errors import NotAuthenticated, VouchError
+from vouch.errors import ErrorType, NotAuthenticated, VouchError
 
 SESSION_COOKIE = "vouch_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -24,7 +24,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class CsrfRejected(VouchError):
-    status, code = 403, "csrf_failed"
+    status, code, default_type = 403, "csrf_failed", ErrorType.AUTH_CSRF
 
 
 def engine_of(request: Request) -> Engine:

@@ -72,7 +72,8 @@ def test_missing_forged_and_malformed_credentials_are_401(anonymous: TestClient)
                    "Basic aGFuOnB3", "Bearer "):
         r = anonymous.get(f"{API}/me", headers={"Authorization": header})
         assert r.status_code == 401, header
-        assert set(r.json()["error"]) == {"code", "message", "details"}
+        assert set(r.json()["error"]) == {"code", "type", "message", "details"}
+        assert r.json()["error"]["type"] == "auth.required"
 
 
 def test_bad_login_bodies_are_422_naming_the_field(anonymous: TestClient) -> None:

@@ -27,6 +27,7 @@ from tests.api.records_truth import (
     rows,
     uid,
 )
+from vouch.records.schemas import Catalog
 
 
 def own(engine: Engine, obj: str, username: str) -> list[int]:
@@ -447,6 +448,21 @@ def test_catalog_says_what_each_user_may_do(as_user: Login) -> None:
     assert stage["choices"][0] == "lead" and stage["required"] is True
     contact = next(f for f in finance["contact"]["fields"] if f["name"] == "customer_id")
     assert contact["ref"] == "customer" and contact["type"] == "reference"
+
+
+def test_catalog_labels_every_choice_in_both_languages(as_user: Login) -> None:
+    body = as_user("hanmeimei").get(f"{API}/catalog").json()
+    Catalog.model_validate(body)  # the shape the OpenAPI document gives
+    enums = [f for o in body["objects"] for f in o["fields"] if f["type"] == "enum"]
+    assert len(enums) == 12
+    for f in enums:
+        assert list(f["choice_labels"]) == f["choices"], f["name"]
+        assert all(lab["label_zh"] and lab["label_en"] for lab in f["choice_labels"].values())
+    stage = next(f for o in body["objects"] if o["name"] == "opportunity"
+                 for f in o["fields"] if f["name"] == "stage")
+    assert stage["choice_labels"]["won"] == {"label_zh": "赢单", "label_en": "Won"}
+    others = [f for o in body["objects"] for f in o["fields"] if f["type"] != "enum"]
+    assert all(f["choices"] == [] and f["choice_labels"] == {} for f in others)
 
 
 # --- audit of clear sensitive reads ----------------------------------------------------------

@@ -5,7 +5,7 @@ Every operation of `/api/v1/openapi.json` is driven with data generated from its
 (positive: valid by the schema; negative: invalid) by an administrator holding every
 system permission and every record grant, and with valid data by a sales rep. Each
 answer must be below 500, carry `Cache-Control: no-store`, and every 4xx must have the
-error body `{"error": {"code", "message", "details"}}`.
+error body `{"error": {"code", "type", "message", "details"}}` with a documented type.
 
 The database is this module's own fresh demo (the run creates, changes and deletes
 things). The fuzzing principals are users and roles of their own (`fuzzadmin`,
@@ -51,6 +51,7 @@ from vouch.catalog import OBJECT_ACTIONS, OBJECT_NAMES, RECORD_ACTIONS, SYSTEM_P
 from vouch.config import Settings
 from vouch.db import make_engine, system_session
 from vouch.demo import load_demo
+from vouch.errors import ErrorType
 from vouch.org import models as om
 from vouch.org.closure import rebuild_reporting_closure
 
@@ -74,6 +75,7 @@ RUNS = (("admin", GenerationMode.POSITIVE, 10 * SCALE),
         ("admin", GenerationMode.NEGATIVE, 5 * SCALE),
         ("rep", GenerationMode.POSITIVE, 4 * SCALE))
 PUBLIC = {("POST", f"{API}/auth/token"), ("POST", f"{API}/auth/login")}
+ERROR_TYPES = frozenset(t.value for t in ErrorType)
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -202,9 +204,11 @@ def _problems(case: Any, response: Any) -> list[str]:
             body = None
         err = body.get("error") if isinstance(body, dict) else None
         if not (isinstance(err, dict) and isinstance(err.get("code"), str)
+                and err.get("type") in ERROR_TYPES
                 and isinstance(err.get("message"), str)
                 and isinstance(err.get("details"), dict)):
-            problems.append("a 4xx without the error body {error: {code, message, details}}")
+            problems.append("a 4xx without the error body {error: {code, type, message, "
+                            "details}}")
     return problems
 
 

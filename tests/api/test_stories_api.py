@@ -108,7 +108,8 @@ def test_story1_colleagues_customer_is_404_like_a_missing_one(
     a, b = client.get(f"{API}/customers/{theirs}"), client.get(f"{API}/customers/{missing}")
     assert a.status_code == b.status_code == 404
     # the same answer as for a record that does not exist, the id aside
-    assert a.json() == {"error": {"code": "not_found", "message": f"customer {theirs} not found",
+    assert a.json() == {"error": {"code": "not_found", "type": "not_found",
+                                  "message": f"customer {theirs} not found",
                                   "details": {"object": "customer", "id": theirs}}}
     assert b.json()["error"]["message"] == f"customer {missing} not found"
     for r in (client.patch(f"{API}/customers/{theirs}", json={"version": 1, "notes": "x"}),

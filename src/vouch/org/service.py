@@ -92,16 +92,19 @@ def get_department(ctx: RequestContext, department_id: int) -> dict[str, Any]:
 def _active_user(session: Session, user_id: object, field: str) -> User:
     user = session.get(User, user_id) if is_db_id(user_id) else None
     if user is None:
-        raise Invalid(f"{field}: no user {user_id!r}", field=field)
+        raise Invalid(f"{field}: no user {user_id!r}", field=field, type=ErrorType.NO_SUCH,
+                      kind="user", id=user_id)
     if not user.active:
-        raise Invalid(f"{field}: {user.username} is deactivated", field=field)
+        raise Invalid(f"{field}: {user.username} is deactivated", field=field,
+                      type=ErrorType.INACTIVE_USER, id=user.id)
     return user
 
 
 def _existing_department(session: Session, department_id: object, field: str) -> Department:
     dept = session.get(Department, department_id) if is_db_id(department_id) else None
     if dept is None:
-        raise Invalid(f"{field}: no department {department_id!r}", field=field)
+        raise Invalid(f"{field}: no department {department_id!r}", field=field,
+                      type=ErrorType.NO_SUCH, kind="department", id=department_id)
     return dept
 
 
@@ -109,7 +112,7 @@ def _check_parent(session: Session, department: Department | None, parent_id: ob
     """A parent that exists and is not the department or below it (no cycles)."""
     if parent_id is None:
         raise Invalid("parent_id: every department but the top one has a parent",
-                      field="parent_id")
+                      field="parent_id", type=ErrorType.REQUIRED)
     parent = _existing_department(session, parent_id, "parent_id")
     if department is not None:
         below = session.scalar(select(func.count()).select_from(DepartmentClosure).where(
@@ -117,7 +120,8 @@ def _check_parent(session: Session, department: Department | None, parent_id: ob
             DepartmentClosure.descendant_id == parent.id))
         if below:
             raise Invalid(f"parent_id: department {parent.id} is {department.name} itself or "
-                          "below it; that would make a cycle", field="parent_id")
+                          "below it; that would make a cycle", field="parent_id",
+                          type=ErrorType.CYCLE)
     return parent.id
 
 
@@ -194,7 +198,8 @@ def delete_department(ctx: RequestContext, department_id: int, version: object,
         if users or children or roles:
             raise Conflict(f"department {dept.name} still has {users} user(s), {children} "
                            f"child department(s) and is named by {roles} role(s)",
-                           {"users": users, "children": children, "roles": roles})
+                           {"users": users, "children": children, "roles": roles},
+                           type=ErrorType.DEPARTMENT_NOT_EMPTY)
         refuse_if_rules_name(ctx.session, "department", (department_id,))
         shares = ctx.session.execute(delete(Share).where(
             Share.principal_kind.in_(("department", "department_tree")),
@@ -206,7 +211,8 @@ def delete_department(ctx: RequestContext, department_id: int, version: object,
             ctx.session.execute(delete(Department).where(Department.id == department_id))
         except IntegrityError:
             raise Conflict(f"records still belong to department {dept.name}; transfer them "
-                           "first", {"records": True}) from None
+                           "first", {"records": True},
+                           type=ErrorType.DEPARTMENT_HAS_RECORDS) from None
         log_change(ctx, "org.department_deleted", "department", department_id, why,
                    before=before, details={"shares_removed": int(shares)})
 
@@ -302,7 +308,8 @@ def get_user(ctx: RequestContext, user_id: int) -> dict[str, Any]:
 def _password_hash(password: object) -> str:
     if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise Invalid(f"password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters",
-                      field="password")
+                      field="password", type=ErrorType.LENGTH, min=MIN_PASSWORD,
+                      max=MAX_PASSWORD)
     return hash_password(password)
 
 
@@ -313,14 +320,16 @@ def _contact(values: Mapping[str, Any]) -> dict[str, Any]:
     if "email" in values:
         email = clean_text(values["email"], "email", required=False, limit=200)
         if email is not None and not EMAIL.fullmatch(email):
-            raise Invalid("email is not an e-mail address", field="email")
+            raise Invalid("email is not an e-mail address", field="email",
+                          type=ErrorType.FORMAT, expected="email")
         out["email"] = email
     if "phone" in values:
         out["phone"] = clean_text(values["phone"], "phone", required=False, limit=40)
     if "hire_date" in values:
         hired = values["hire_date"]
         if hired is not None and not isinstance(hired, date):
-            raise Invalid("hire_date must be a date YYYY-MM-DD", field="hire_date")
+            raise Invalid("hire_date must be a date YYYY-MM-DD", field="hire_date",
+                          type=ErrorType.FORMAT, expected="date")
         out["hire_date"] = hired
     return out
 
@@ -336,7 +345,8 @@ def _check_manager(session: Session, user_id: int | None, manager_id: object) ->
             ReportingClosure.descendant_id == manager.id))
         if below:
             raise Invalid(f"manager_id: {manager.username} is the user or reports to them; "
-                          "that would make a cycle", field="manager_id")
+                          "that would make a cycle", field="manager_id",
+                          type=ErrorType.CYCLE)
     return manager.id
 
 
@@ -346,7 +356,8 @@ def create_user(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> 
     username = values.get("username")
     if not isinstance(username, str) or not USERNAME.fullmatch(username):
         raise Invalid("username: 2 to 64 lower-case letters, digits, '.', '_' or '-', "
-                      "starting with a letter", field="username")
+                      "starting with a letter", field="username", type=ErrorType.FORMAT,
+                      expected="username")
     contact = _contact({"display_name": values.get("display_name"),
                         **{k: values[k] for k in ("email", "phone", "hire_date")
                            if k in values}})
@@ -354,7 +365,8 @@ def create_user(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> 
     pw_hash = _password_hash(password) if password is not None else None
     with admin_change(ctx):
         if ctx.session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise Conflict(f"the username {username} is taken", {"field": "username"})
+            raise Conflict(f"the username {username} is taken",
+                           {"field": "username", "value": username}, type=ErrorType.TAKEN)
         dept = _existing_department(ctx.session, values.get("department_id"), "department_id")
         check_delegated(ctx, "manage_users", [dept.id])
         manager_id = _check_manager(ctx.session, None, values.get("manager_id"))
@@ -363,7 +375,7 @@ def create_user(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> 
                     **contact)
         ctx.session.add(user)
         flush_or_conflict(ctx.session, f"the username {username} is taken",
-                          {"field": "username"})
+                          {"field": "username", "value": username}, ErrorType.TAKEN)
         rebuild_reporting_closure(ctx.session)
         log_change(ctx, "org.user_created", "user", user.id, why, after=_audit_user(user),
                    details={"password_set": pw_hash is not None})
@@ -379,7 +391,8 @@ def update_user(ctx: RequestContext, user_id: int, changes: Mapping[str, Any],
     if changes.get("password") is not None:
         values["password_hash"] = _password_hash(changes["password"])
     elif "password" in changes:
-        raise Invalid("password cannot be removed, only replaced", field="password")
+        raise Invalid("password cannot be removed, only replaced", field="password",
+                      type=ErrorType.NOT_ALLOWED)
     with admin_change(ctx):
         user = _user(ctx.session, user_id)
         check_delegated(ctx, "manage_users", [user.department_id], user.id)
@@ -463,12 +476,13 @@ def move_user(ctx: RequestContext, user_id: int, *, department_id: object,
     why = clean_reason(reason)
     require_version(version)
     if records not in ("follow", "stay"):
-        raise Invalid("records must be follow or stay", field="records")
+        raise Invalid("records must be follow or stay", field="records",
+                      type=ErrorType.CHOICE, choices=["follow", "stay"])
     with admin_change(ctx):
         user = _user(ctx.session, user_id)
         if not user.active:
             raise Conflict(f"{user.username} is deactivated; reactivate first",
-                           {"active": False})
+                           {"active": False}, type=ErrorType.USER_INACTIVE)
         before = _audit_user(user)
         dept = _existing_department(ctx.session, department_id, "department_id")
         check_delegated(ctx, "manage_users", [user.department_id, dept.id], user.id)
@@ -525,13 +539,15 @@ def deactivate_user(ctx: RequestContext, user_id: int, *, successor_id: object,
     with admin_change(ctx):
         user = _user(ctx.session, user_id)
         if user.id == ctx.actor_id:
-            raise Conflict("you cannot deactivate yourself", {"id": user.id})
+            raise Conflict("you cannot deactivate yourself", {"id": user.id},
+                           type=ErrorType.SELF)
         if not user.active:
-            raise Conflict(f"{user.username} is deactivated already", {"active": False})
+            raise Conflict(f"{user.username} is deactivated already", {"active": False},
+                           type=ErrorType.USER_INACTIVE)
         successor = _successor(ctx.session, user, successor_id)
         if successor.id == user.id:
             raise Invalid("successor_id: the successor must be someone else",
-                          field="successor_id")
+                          field="successor_id", type=ErrorType.SAME_USER)
         check_delegated(ctx, "manage_users", [user.department_id, successor.department_id],
                         user.id)
         before = _audit_user(user)
@@ -568,7 +584,8 @@ def reactivate_user(ctx: RequestContext, user_id: int, *, version: object,
         user = _user(ctx.session, user_id)
         check_delegated(ctx, "manage_users", [user.department_id], user.id)
         if user.active:
-            raise Conflict(f"{user.username} is active", {"active": True})
+            raise Conflict(f"{user.username} is active", {"active": True},
+                           type=ErrorType.USER_ACTIVE)
         before = _audit_user(user)
         claim_version(ctx.session, User, user_id, version, "user")
         ctx.session.execute(update(User).where(User.id == user_id)

@@ -18,7 +18,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from vouch.catalog import OBJECTS, ObjectDef
 from vouch.context import RequestContext
 from vouch.deps import Ctx, engine_of, settings_of
-from vouch.errors import Invalid
+from vouch.errors import ErrorType, Invalid
 from vouch.records import io, service
 from vouch.records.schemas import (
     CREATE_MODELS,
@@ -28,6 +28,7 @@ from vouch.records.schemas import (
     PAGE_MODELS,
     PATCH_MODELS,
     RECORD_MODELS,
+    Catalog,
     ImportReport,
     NewShare,
     RecordJSON,
@@ -54,7 +55,8 @@ MULTIPART_SLACK = 64 * 1024  # multipart framing around the file part
 
 
 @router.get("/catalog", tags=["catalog"], summary="Objects, fields and what you may do with "
-            "them: allowed actions per object and each field's level for you")
+            "them: allowed actions per object and each field's level for you",
+            responses={200: {"model": Catalog}})
 def catalog(ctx: Ctx) -> Response:
     return RecordJSON(service.catalog_for(ctx))
 
@@ -69,7 +71,7 @@ async def read_upload(request: Request) -> io.Upload:
         raise too_large
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise Invalid("send the file as multipart/form-data, in a part named file",
-                      field="file")
+                      field="file", type=ErrorType.FILE, problem="not_multipart")
 
     async def counted() -> AsyncGenerator[bytes, None]:
         total = 0
@@ -83,11 +85,13 @@ async def read_upload(request: Request) -> io.Upload:
         form = await MultiPartParser(request.headers, counted(), max_files=1,
                                      max_fields=8).parse()
     except MultiPartException as exc:
-        raise Invalid(f"malformed multipart body: {exc.message}", field="file") from None
+        raise Invalid(f"malformed multipart body: {exc.message}", field="file",
+                      type=ErrorType.FILE, problem="malformed") from None
     try:
         part = form.get("file")
         if part is None or isinstance(part, str):
-            raise Invalid("the multipart body has no file part named file", field="file")
+            raise Invalid("the multipart body has no file part named file", field="file",
+                          type=ErrorType.FILE, problem="no_file_part")
         data = await part.read(limit + 1)
         if len(data) > limit:
             raise too_large

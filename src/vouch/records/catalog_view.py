@@ -1,4 +1,5 @@
-"""The catalog as the actor sees it: objects, fields, allowed actions and levels."""
+"""The catalog as the actor sees it: objects, fields (with their choices' labels), allowed
+actions and levels."""
 
 from __future__ import annotations
 
@@ -49,7 +50,10 @@ def catalog_for(ctx: RequestContext) -> dict[str, Any]:
                 "name": f.name, "type": f.type.value, "label_zh": f.label_zh,
                 "label_en": f.label_en, "sensitivity": f.sensitivity.value,
                 "required": f.required, "max_length": f.max_length,
-                "choices": list(f.choices), "ref": f.ref, "searchable": f.searchable,
+                "choices": list(f.choices),
+                "choice_labels": {c: dict(zip(("label_zh", "label_en"), f.choice_label(c),
+                                              strict=True)) for c in f.choices},
+                "ref": f.ref, "searchable": f.searchable,
                 "level": shown[f.name].value,
                 "writable_on_create": "create" in allowed
                 and levels[f.name].level is FieldLevel.EDIT,

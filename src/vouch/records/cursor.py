@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from vouch.catalog import FieldType, ObjectDef
-from vouch.errors import Invalid
+from vouch.errors import ErrorType, Invalid
 from vouch.records.values import MAX_ID
 
 
@@ -44,7 +44,8 @@ def decode_cursor(cursor: str) -> tuple[Any, int]:
         return value, rid
     except (ValueError, TypeError, ArithmeticError, binascii.Error, json.JSONDecodeError,
             KeyError, RecursionError):
-        raise Invalid("cursor is not one this server issued", field="cursor") from None
+        raise Invalid("cursor is not one this server issued", field="cursor",
+                      type=ErrorType.CURSOR) from None
 
 
 def cursor_fits(odef: ObjectDef, sort_field: str, value: Any, nullable: bool) -> bool:

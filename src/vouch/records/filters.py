@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, func, or_
 from vouch.access.engine import ConditionError, compile_sql, parse_condition, readable_fields
 from vouch.catalog import QUERYABLE_SYSTEM_COLUMNS, ObjectDef
 from vouch.context import RequestContext
-from vouch.errors import Invalid
+from vouch.errors import ErrorType, Invalid
 from vouch.records.models import model_for
 from vouch.records.values import MAX_ID
 
@@ -25,9 +25,11 @@ def filter_clauses(
     try:
         pred = parse_condition(odef.name, cond, ctx.profile.facts.department_parents)
     except ConditionError as exc:
-        raise Invalid(f"bad filter: {exc}", field=exc.path) from None
+        raise Invalid(f"bad filter: {exc}", field=exc.path, type=ErrorType.CONDITION,
+                      path=exc.path) from None
     except ArithmeticError:  # a number too large for a decimal field's precision
-        raise Invalid("bad filter: a number is out of range", field="filter") from None
+        raise Invalid("bad filter: a number is out of range", field="filter",
+                      type=ErrorType.RANGE) from None
     check_integers(cond, "$")
     used = _fields_of(cond)
     return [compile_sql(pred, model_for(odef.name).__table__, ctx.now)], used  # type: ignore[arg-type]
@@ -37,7 +39,7 @@ def check_integers(value: Any, path: str) -> None:
     """Integers beyond the columns' 32 bits would make PostgreSQL fail the whole query."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ID:
         raise Invalid(f"bad filter: {path}: {value} is out of range", field="filter",
-                      path=path)
+                      type=ErrorType.RANGE, path=path, min=-MAX_ID, max=MAX_ID)
     if isinstance(value, dict):
         for key, item in value.items():
             check_integers(item, f"{path}.{key}")
@@ -65,7 +67,8 @@ def parse_sort(odef: ObjectDef, sort: str | None) -> tuple[str, bool]:
     descending = sort.startswith("-")
     name = sort.lstrip("-+")
     if name not in QUERYABLE_SYSTEM_COLUMNS and name not in odef.field_map:
-        raise Invalid(f"unknown sort field {name!r} of {odef.name}", field="sort", name=name)
+        raise Invalid(f"unknown sort field {name!r} of {odef.name}", field="sort", name=name,
+                      type=ErrorType.UNKNOWN)
     return name, descending
 
 
@@ -76,7 +79,8 @@ def search_clause(ctx: RequestContext, odef: ObjectDef, q: str) -> ColumnElement
     cols = [model_for(odef.name).__table__.c[f.name]
             for f in odef.search_fields if f.name in readable]
     if not cols:
-        raise Invalid("no searchable field is readable for you", field="q")
+        raise Invalid("no searchable field is readable for you", field="q",
+                      type=ErrorType.NO_SEARCH)
     escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     needle = f"%{escaped}%"
     return or_(*(func.lower(c).like(needle, escape="\\") for c in cols))

@@ -11,7 +11,7 @@ from vouch.access.engine import RecordFacts, can
 from vouch.audit import service as audit
 from vouch.catalog import TEXT_TYPES, ObjectDef, get_object
 from vouch.context import RequestContext
-from vouch.errors import FunctionDenied, Invalid, VouchError
+from vouch.errors import ErrorType, FunctionDenied, Invalid, VouchError
 from vouch.org.models import User
 from vouch.records.sensitive_reads import READ_AUDIT_IDS
 from vouch.records.use_case import atomic, require_function
@@ -51,7 +51,8 @@ def import_records(
 
     def problem(num: int, exc: VouchError, field: str | None = None) -> None:
         errors.append({"row": num, "field": field or exc.details.get("field"),
-                       "code": exc.code, "message": exc.message})
+                       "code": exc.code, "type": exc.error_type.value,
+                       "message": exc.message, "details": exc.details})
 
     owners = _import_owners(ctx, rows)
     for num, raw in rows:
@@ -63,7 +64,7 @@ def import_records(
                     and looks_like_formula(value):
                 problem(num, Invalid(f"row {num}, {name}: looks like a spreadsheet formula "
                                      "(formula injection); remove the leading character",
-                                     field=name))
+                                     field=name, type=ErrorType.FORMULA))
         system, clean, problems = check_values(ctx, odef, values, new=True)
         for exc in problems:
             problem(num, exc)
@@ -86,7 +87,7 @@ def import_records(
         return report
     if errors:
         raise Invalid(f"{len(bad_rows)} of {len(rows)} rows have errors; nothing was imported",
-                      field="file", **report)
+                      field="file", type=ErrorType.IMPORT_ROWS, **report)
     with atomic(ctx):
         created = insert_records(ctx, odef, [(clean, system) for _n, clean, system in good],
                                  reason="import")
@@ -115,7 +116,8 @@ def _owner_problem(ctx: RequestContext, odef: ObjectDef, clean: Mapping[str, Any
     if owner_id == ctx.actor_id:
         return None
     if not isinstance(owner_id, int) or isinstance(owner_id, bool) or owner_id not in owners:
-        return Invalid(f"owner_id: no active user {owner_id}", field="owner_id")
+        return Invalid(f"owner_id: no active user {owner_id}", field="owner_id",
+                       type=ErrorType.NO_SUCH, kind="user", id=owner_id)
     new = RecordFacts(id=0, owner_id=ctx.actor_id, department_id=ctx.actor_department_id,
                       owner_department_id=ctx.actor_department_id, values=dict(clean))
     if can(ctx.profile, odef.name, "transfer", new, ctx.now):
@@ -123,4 +125,4 @@ def _owner_problem(ctx: RequestContext, odef: ObjectDef, clean: Mapping[str, Any
     if not ctx.profile.access(odef.name, "transfer").granted:
         return FunctionDenied(odef.name, "transfer")
     return Invalid(f"owner_id: you may not give this {odef.name} to another user",
-                   field="owner_id")
+                   field="owner_id", type=ErrorType.NOT_ALLOWED)

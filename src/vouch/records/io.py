@@ -33,7 +33,7 @@ from vouch.access.engine import object_field_levels
 from vouch.audit import service as audit
 from vouch.catalog import TEXT_TYPES, FieldDef, FieldLevel, FieldType, ObjectDef, get_object
 from vouch.context import RequestContext
-from vouch.errors import Invalid, VouchError
+from vouch.errors import ErrorType, Invalid, VouchError
 from vouch.records import service
 from vouch.records.sensitive_reads import READ_AUDIT_IDS
 
@@ -52,7 +52,7 @@ IMPORT_IGNORED_COLUMNS = frozenset({"id", "department_id", "created_at", "update
 
 
 class TooLarge(VouchError):
-    status, code = 413, "too_large"
+    status, code, default_type = 413, "too_large", ErrorType.TOO_LARGE
 
 
 # --- export ----------------------------------------------------------------------------------
@@ -269,7 +269,8 @@ def _read_csv(data: bytes, max_rows: int) -> Table:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise Invalid(f"the file is not UTF-8 text (byte {exc.start} is not UTF-8); save the "
-                      "CSV as UTF-8", field="file") from None
+                      "CSV as UTF-8", field="file", type=ErrorType.FILE,
+                      problem="encoding") from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[Any]]] = []
     header: list[Any] | None = None
@@ -282,9 +283,11 @@ def _read_csv(data: bytes, max_rows: int) -> Table:
             if len(rows) > max_rows:
                 raise _too_many(max_rows)
     except csv.Error as exc:
-        raise Invalid(f"CSV row {reader.line_num}: {exc}", field="file") from None
+        raise Invalid(f"CSV row {reader.line_num}: {exc}", field="file", type=ErrorType.FILE,
+                      problem="csv", row=reader.line_num) from None
     if header is None:
-        raise Invalid("the file is empty: the first row names the columns", field="file")
+        raise Invalid("the file is empty: the first row names the columns", field="file",
+                      type=ErrorType.FILE, problem="empty")
     return Table(header, rows)
 
 
@@ -312,10 +315,10 @@ def _read_xlsx(data: bytes, max_rows: int, max_bytes: int) -> Table:
         raise
     except Exception as exc:  # any failure to parse an untrusted workbook is bad input
         raise Invalid(f"not a readable XLSX workbook ({type(exc).__name__})",
-                      field="file") from None
+                      field="file", type=ErrorType.FILE, problem="workbook") from None
     if header is None:
         raise Invalid("the workbook's first sheet is empty: the first row names the "
-                      "columns", field="file")
+                      "columns", field="file", type=ErrorType.FILE, problem="empty")
     return Table(header, rows)
 
 
@@ -351,10 +354,12 @@ def map_columns(odef: ObjectDef, header: Sequence[Any]) -> tuple[list[str | None
         field = names.get(_norm(title))
         if field is None:
             raise Invalid(f"unknown column {title!r}: columns are the field names or labels "
-                          f"of {odef.name}", field=title, column=index)
+                          f"of {odef.name}", field=title, column=index,
+                          type=ErrorType.UNKNOWN)
         if field in used:
             raise Invalid(f"columns {used[field]!r} and {title!r} both set {field}",
-                          field=title, column=index)
+                          field=title, column=index, type=ErrorType.DUPLICATE,
+                          other=used[field])
         used[field] = title
         mapping.append(field)
     return mapping, ignored
@@ -414,7 +419,8 @@ def table_rows(odef: ObjectDef, table: Table) -> tuple[list[tuple[int, dict[str,
                     and str(table.header[index]).strip()
                 if not empty and not named:
                     raise Invalid(f"row {number} has a value in column {index + 1}, which "
-                                  "has no title", field="file", row=number)
+                                  "has no title", field="file", row=number,
+                                  type=ErrorType.FILE, problem="untitled_column")
                 continue
             values[field] = cell_value(odef.field_map.get(field), cell)
         out.append((number, values))

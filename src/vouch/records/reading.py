@@ -19,7 +19,7 @@ from vouch.access.engine import (
 )
 from vouch.catalog import FieldLevel, FieldType, ObjectDef, get_object
 from vouch.context import RequestContext
-from vouch.errors import Invalid, NotFound
+from vouch.errors import ErrorType, Invalid, NotFound
 from vouch.records.cursor import cursor_fits, decode_cursor, encode_cursor
 from vouch.records.filters import filter_clauses, parse_sort, search_clause
 from vouch.records.models import RecordBase, model_for
@@ -61,7 +61,7 @@ def plan_list(
     require_function(ctx, obj, action)
     for name, given in (("filter", filters), ("q", q)):
         if has_nul(given):
-            raise Invalid(f"{name} contains a NUL character", field=name)
+            raise Invalid(f"{name} contains a NUL character", field=name, type=ErrorType.NUL)
     sort_field, descending = parse_sort(odef, sort)
     where, used = filter_clauses(ctx, odef, filters)
     check_queryable(ctx.profile, obj, filter=used, sort=[sort_field])
@@ -79,7 +79,8 @@ def fetch_page(ctx: RequestContext, plan: ListPlan, *, limit: int,
     odef = get_object(plan.obj)
     after = decode_cursor(cursor) if cursor else None
     if after is not None and not cursor_fits(odef, plan.sort_field, after[0], plan.nullable):
-        raise Invalid("cursor does not belong to this sort order", field="cursor")
+        raise Invalid("cursor does not belong to this sort order", field="cursor",
+                      type=ErrorType.CURSOR)
     params: dict[str, Any] = {}
     if plan.nullable:
         after_null = bool(after and after[0] is None)
@@ -124,7 +125,8 @@ def list_records(
 ) -> Page:
     plan = plan_list(ctx, obj, action=action, filters=filters, sort=sort, q=q)
     if not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}", field="limit",
+                      type=ErrorType.RANGE, min=1, max=MAX_LIMIT)
     with atomic(ctx):
         rows, next_cursor = fetch_page(ctx, plan, limit=limit, cursor=cursor)
         items = render_records(ctx, obj, rows)

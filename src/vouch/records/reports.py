@@ -22,7 +22,7 @@ from vouch.access import query
 from vouch.access.engine import check_queryable, object_field_levels
 from vouch.catalog import QUERYABLE_SYSTEM_COLUMNS, FieldLevel, FieldType, get_object
 from vouch.context import RequestContext
-from vouch.errors import Invalid
+from vouch.errors import ErrorType, Invalid
 from vouch.org.models import User
 from vouch.records.models import model_for
 from vouch.records.service import require_function
@@ -47,7 +47,9 @@ def _measure(ctx: RequestContext, obj: str, name: str | None, chosen: bool
     odef = get_object(obj)
     f = odef.field_map.get(name)
     if f is None or f.type not in SUMMABLE:
-        raise Invalid(f"{name} is not a number field of {obj}", field="sum")
+        raise Invalid(f"{name} is not a number field of {obj}", field="sum",
+                      type=ErrorType.CHOICE,
+                      choices=[n for n, d in odef.field_map.items() if d.type in SUMMABLE])
     if chosen:
         check_queryable(ctx.profile, obj, sum=[name])
         return name, []
@@ -105,7 +107,8 @@ def pipeline(ctx: RequestContext) -> dict[str, Any]:
 def _month_start(text: str, field: str) -> date:
     m = MONTH.match(text)
     if m is None or not 1 <= int(m.group(1)) <= 9998:  # date() has no year 0 or 10000
-        raise Invalid(f"{field} must be a month YYYY-MM", field=field)
+        raise Invalid(f"{field} must be a month YYYY-MM", field=field, type=ErrorType.FORMAT,
+                      expected="month")
     return date(int(m.group(1)), int(m.group(2)), 1)
 
 
@@ -130,7 +133,7 @@ def sales_by_month(ctx: RequestContext, start: str | None = None,
     if end is not None:
         where.append(col < _next_month(_month_start(end, "to")))
     if start is not None and end is not None and start > end:
-        raise Invalid("from is after to", field="from")
+        raise Invalid("from is after to", field="from", type=ErrorType.ORDER, other="to")
     dialect = ctx.session.get_bind().dialect.name
     month = func.to_char(col, "YYYY-MM") if dialect == "postgresql" \
         else func.strftime("%Y-%m", col)
@@ -174,7 +177,8 @@ def summary(ctx: RequestContext, obj: str, group: str,
     if group not in ("owner_id", "department_id") and (f is None or f.type not in GROUPABLE):
         known = [n for n, d in odef.field_map.items() if d.type in GROUPABLE]
         raise Invalid(f"cannot group {obj} by {group!r}; by one of owner_id, department_id, "
-                      f"{', '.join(known)}", field="group")
+                      f"{', '.join(known)}", field="group", type=ErrorType.CHOICE,
+                      choices=["owner_id", "department_id", *known])
     assert group in QUERYABLE_SYSTEM_COLUMNS or f is not None
     check_queryable(ctx.profile, obj, group=[group])
     summed, withheld = _measure(ctx, obj, sum_field, chosen=True)

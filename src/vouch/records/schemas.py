@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse
 
 from vouch.access.engine import ConditionError, parse_condition
 from vouch.catalog import OBJECTS, FieldDef, FieldType, ObjectDef
-from vouch.errors import Invalid
+from vouch.errors import ErrorType, Invalid
 from vouch.records.service import check_integers
 
 MAX_ID = 2**31 - 1
@@ -188,8 +188,10 @@ class ShareOut(BaseModel):
 class ImportProblem(BaseModel):
     row: int = Field(description="the row in the file (the header is row 1)")
     field: str | None
-    code: str
+    code: str = Field(description="the broad class, as `error.code` of an error body")
+    type: str = Field(description="the precise kind, as `error.type` of an error body")
     message: str
+    details: dict[str, Any] = Field(description="the parameters of `type`")
 
 
 class ImportReport(BaseModel):
@@ -201,6 +203,49 @@ class ImportReport(BaseModel):
     error_count: int
     ignored_columns: list[str] = []
     created: list[int] | None = Field(default=None, description="ids, when committed")
+
+
+class ChoiceLabel(BaseModel):
+    label_zh: str
+    label_en: str
+
+
+class CatalogField(BaseModel):
+    name: str
+    type: FieldType
+    label_zh: str
+    label_en: str
+    sensitivity: str
+    required: bool
+    max_length: int | None
+    choices: list[str] = Field(description="the values of an enum field, in order")
+    choice_labels: dict[str, ChoiceLabel] = Field(
+        description="each choice's label in Chinese and English, by value")
+    ref: str | None = Field(description="the object a reference field points to")
+    searchable: bool = Field(description="part of the free-text search `q`")
+    level: str = Field(description="your level: hidden, masked, read or edit")
+    writable_on_create: bool
+    filter_ops: list[str] = Field(description="the operators a filter on it takes")
+
+
+class CatalogObject(BaseModel):
+    name: str
+    plural: str = Field(description="the URL segment of its routes")
+    label_zh: str
+    label_en: str
+    title_field: str
+    actions: list[str] = Field(description="the actions you may take on it")
+    scopes: dict[str, list[str]] = Field(description="for each record action you may take, "
+                                                     "the scopes it reaches")
+    system_fields: list[str]
+    queryable_system_fields: list[str]
+    fields: list[CatalogField]
+
+
+class Catalog(BaseModel):
+    """The catalog as you see it."""
+
+    objects: list[CatalogObject]
 
 
 CREATE_MODELS = {o.name: create_model_for(o) for o in OBJECTS}
@@ -245,7 +290,8 @@ def _query_value(odef: ObjectDef, name: str, raw: str, param: str) -> Any:
         return raw
     text = raw.strip()
     if not text.lstrip("-").isdigit() or abs(int(text)) > MAX_ID:
-        raise Invalid(f"{param}: {raw!r} is not an integer", field=param)
+        raise Invalid(f"{param}: {raw!r} is not an integer", field=param,
+                      type=ErrorType.FORMAT, expected="integer")
     return int(text)
 
 
@@ -253,12 +299,14 @@ def _leaf(odef: ObjectDef, name: str, op: str, raw: str, param: str) -> dict[str
     value: Any
     if op == "is_null":
         if raw.lower() not in ("true", "false"):
-            raise Invalid(f"{param} takes true or false", field=param)
+            raise Invalid(f"{param} takes true or false", field=param, type=ErrorType.FORMAT,
+                          expected="boolean")
         value = raw.lower() == "true"
     elif op in ("in", "not_in"):
         parts = [p.strip() for p in raw.split(",")]
         if not all(parts):
-            raise Invalid(f"{param} takes a comma-separated list of values", field=param)
+            raise Invalid(f"{param} takes a comma-separated list of values", field=param,
+                          type=ErrorType.FORMAT, expected="list")
         value = [_query_value(odef, name, p, param) for p in parts]
     else:
         value = _query_value(odef, name, raw, param)
@@ -274,22 +322,26 @@ def parse_filters(odef: ObjectDef, params: QueryParams, allowed: frozenset[str],
     seen: set[str] = set()
     for key, raw in params.multi_items():
         if key in seen:
-            raise Invalid(f"query parameter {key!r} is given more than once", field=key)
+            raise Invalid(f"query parameter {key!r} is given more than once", field=key,
+                          type=ErrorType.DUPLICATE)
         seen.add(key)
         if "\x00" in raw:
-            raise Invalid(f"{key} contains a NUL character", field=key)
+            raise Invalid(f"{key} contains a NUL character", field=key, type=ErrorType.NUL)
         if key in allowed:
             continue
         target = _filter_field(odef, key)
         if target is None:
-            raise Invalid(f"unknown query parameter {key!r} for {odef.plural}", field=key)
+            raise Invalid(f"unknown query parameter {key!r} for {odef.plural}", field=key,
+                          type=ErrorType.UNKNOWN)
         leaf = _leaf(odef, *target, raw, key)
         try:
             parse_condition(odef.name, leaf, departments)
         except ConditionError as exc:
-            raise Invalid(f"{key}: {exc.message}", field=key) from None
+            raise Invalid(f"{key}: {exc.message}", field=key, type=ErrorType.CONDITION,
+                          path=exc.path) from None
         except ArithmeticError:
-            raise Invalid(f"{key}: {raw!r} is out of range", field=key) from None
+            raise Invalid(f"{key}: {raw!r} is out of range", field=key,
+                          type=ErrorType.RANGE) from None
         conditions.append(leaf)
     raw_filter = params.get("filter")
     if raw_filter is not None and "filter" in allowed:
@@ -300,20 +352,26 @@ def parse_filters(odef: ObjectDef, params: QueryParams, allowed: frozenset[str],
 def _advanced_filter(odef: ObjectDef, raw: str,
                      departments: Mapping[int, int | None]) -> dict[str, Any]:
     if len(raw) > MAX_FILTER_CHARS:
-        raise Invalid(f"filter is longer than {MAX_FILTER_CHARS} characters", field="filter")
+        raise Invalid(f"filter is longer than {MAX_FILTER_CHARS} characters", field="filter",
+                      type=ErrorType.TOO_LONG, limit=MAX_FILTER_CHARS)
     try:
         cond = json.loads(raw)
     except (ValueError, RecursionError):
-        raise Invalid("filter is not valid JSON", field="filter") from None
+        raise Invalid("filter is not valid JSON", field="filter", type=ErrorType.FORMAT,
+                      expected="json") from None
     try:
         parse_condition(odef.name, cond, departments)
     except ConditionError as exc:
-        raise Invalid(f"filter: {exc}", field="filter", path=exc.path) from None
+        raise Invalid(f"filter: {exc}", field="filter", path=exc.path,
+                      type=ErrorType.CONDITION) from None
     except ArithmeticError:
-        raise Invalid("filter: a number is out of range", field="filter") from None
+        raise Invalid("filter: a number is out of range", field="filter",
+                      type=ErrorType.RANGE) from None
     except RecursionError:
-        raise Invalid("filter is nested too deeply", field="filter") from None
+        raise Invalid("filter is nested too deeply", field="filter",
+                      type=ErrorType.CONDITION) from None
     if not isinstance(cond, dict):
-        raise Invalid("filter must be a JSON object", field="filter")
+        raise Invalid("filter must be a JSON object", field="filter", type=ErrorType.FORMAT,
+                      expected="object")
     check_integers(cond, "$")
     return cond

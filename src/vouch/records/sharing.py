@@ -12,7 +12,7 @@ from vouch.access.service import bump_policy_version
 from vouch.audit import service as audit
 from vouch.catalog import PrincipalKind, ShareAccess, get_object
 from vouch.context import RequestContext
-from vouch.errors import Invalid, NotFound
+from vouch.errors import ErrorType, Invalid, NotFound
 from vouch.org.models import Department, User
 from vouch.records.use_case import atomic, require_function
 from vouch.records.values import MAX_ID, has_nul
@@ -27,13 +27,17 @@ def share_record(
     get_object(obj)
     if principal_kind not in set(PrincipalKind):
         raise Invalid(f"principal_kind must be one of {', '.join(PrincipalKind)}",
-                      field="principal_kind")
+                      field="principal_kind", type=ErrorType.CHOICE,
+                      choices=list(PrincipalKind))
     if access not in set(ShareAccess):
-        raise Invalid("access must be read or read_write", field="access")
+        raise Invalid("access must be read or read_write", field="access",
+                      type=ErrorType.CHOICE, choices=list(ShareAccess))
     if has_nul(reason):
-        raise Invalid("reason contains a NUL character", field="reason")
+        raise Invalid("reason contains a NUL character", field="reason", type=ErrorType.NUL)
     if expires_at is not None and (expires_at.tzinfo is None or expires_at <= ctx.now):
-        raise Invalid("expires_at must be a future instant with a time zone", field="expires_at")
+        raise Invalid("expires_at must be a future instant with a time zone", field="expires_at",
+                      type=ErrorType.TIMEZONE if expires_at.tzinfo is None
+                      else ErrorType.FUTURE)
     with atomic(ctx):
         load_for_action(ctx, obj, record_id, "share")
         _check_principal(ctx, principal_kind, principal_id)
@@ -55,7 +59,8 @@ def _check_principal(ctx: RequestContext, kind: str, pid: Any) -> None:
     model = {"user": User, "role": Role}.get(kind, Department)
     ok = isinstance(pid, int) and not isinstance(pid, bool) and 1 <= pid <= MAX_ID
     if not ok or ctx.session.get(model, pid) is None:
-        raise Invalid(f"principal_id: no {kind} {pid}", field="principal_id")
+        raise Invalid(f"principal_id: no {kind} {pid}", field="principal_id",
+                      type=ErrorType.NO_SUCH, kind=kind, id=pid)
 
 
 def share_dict(s: Share) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from vouch.access.engine import object_field_levels
 from vouch.catalog import FieldDef, FieldLevel, FieldType, ObjectDef
 from vouch.context import RequestContext
-from vouch.errors import FieldDenied, Invalid, VouchError
+from vouch.errors import ErrorType, FieldDenied, Invalid, VouchError
 from vouch.org.models import User
 from vouch.records.visibility import visible_ids
 
@@ -33,7 +33,7 @@ def coerce_input(f: FieldDef, raw: Any) -> Any:
     """A submitted value as the field's Python type; Invalid names the field."""
     if raw is None or raw == "":
         if f.required:
-            raise Invalid(f"{f.name} is required", field=f.name)
+            raise Invalid(f"{f.name} is required", field=f.name, type=ErrorType.REQUIRED)
         return None
     try:
         match f.type:
@@ -58,29 +58,41 @@ def coerce_input(f: FieldDef, raw: Any) -> Any:
                 value = raw if isinstance(raw, datetime) \
                     else datetime.fromisoformat(str(raw).strip())
                 if value.tzinfo is None:
-                    raise Invalid(f"{f.name} needs a time zone", field=f.name)
+                    raise Invalid(f"{f.name} needs a time zone", field=f.name,
+                                  type=ErrorType.TIMEZONE)
                 return value
             case FieldType.ENUM:
                 if raw not in f.choices:
                     raise Invalid(f"{f.name} must be one of {', '.join(f.choices)}",
-                                  field=f.name)
+                                  field=f.name, type=ErrorType.CHOICE,
+                                  choices=list(f.choices))
                 return raw
             case _:
                 if not isinstance(raw, str):
                     raise ValueError
                 if "\x00" in raw:
-                    raise Invalid(f"{f.name} contains a NUL character", field=f.name)
+                    raise Invalid(f"{f.name} contains a NUL character", field=f.name,
+                                  type=ErrorType.NUL)
                 text = raw.strip()
                 if f.required and not text:
-                    raise Invalid(f"{f.name} is required", field=f.name)
+                    raise Invalid(f"{f.name} is required", field=f.name,
+                                  type=ErrorType.REQUIRED)
                 if f.max_length and len(text) > f.max_length:
                     raise Invalid(f"{f.name} is longer than {f.max_length} characters",
-                                  field=f.name)
+                                  field=f.name, type=ErrorType.TOO_LONG, limit=f.max_length)
                 if f.type is FieldType.EMAIL and text and ("@" not in text or " " in text):
-                    raise Invalid(f"{f.name} is not an e-mail address", field=f.name)
+                    raise Invalid(f"{f.name} is not an e-mail address", field=f.name,
+                                  type=ErrorType.FORMAT, expected="email")
                 return text
     except (ValueError, ArithmeticError, TypeError):
-        raise Invalid(f"{f.name}: {raw!r} is not a valid {f.type.value}", field=f.name) from None
+        raise Invalid(f"{f.name}: {raw!r} is not a valid {f.type.value}", field=f.name,
+                      type=ErrorType.FORMAT, expected=EXPECTED.get(f.type, "text")) from None
+
+
+# What a value of each field type must look like (`expected` of a validation.format error).
+EXPECTED = {FieldType.INTEGER: "integer", FieldType.REFERENCE: "integer",
+            FieldType.DECIMAL: "decimal", FieldType.DATE: "date",
+            FieldType.DATETIME: "datetime", FieldType.EMAIL: "email"}
 
 
 OWNER_KEYS = ("owner_id", "department_id")
@@ -98,7 +110,8 @@ def check_values(
     system = {k: v for k, v in values.items() if k in OWNER_KEYS}
     fields = {k: v for k, v in values.items() if k not in system}
     unknown = [k for k in fields if k not in odef.field_map]
-    problems += [Invalid(f"unknown field {k!r} of {odef.name}", field=k) for k in unknown]
+    problems += [Invalid(f"unknown field {k!r} of {odef.name}", field=k,
+                         type=ErrorType.UNKNOWN) for k in unknown]
     if levels is None:
         levels = {n: i.level for n, i in object_field_levels(ctx.profile, odef.name).items()}
     denied = [k for k in fields if k in odef.field_map and levels[k] is not FieldLevel.EDIT]
@@ -125,7 +138,8 @@ def reference_problems(ctx: RequestContext, odef: ObjectDef,
         assert f.ref is not None
         wanted = {r[f.name] for r in rows if r.get(f.name) is not None}
         visible = visible_ids(ctx, f.ref, wanted)
-        out += [(i, Invalid(f"{f.name}: no {f.ref} {r[f.name]}", field=f.name))
+        out += [(i, Invalid(f"{f.name}: no {f.ref} {r[f.name]}", field=f.name,
+                            type=ErrorType.NO_SUCH, kind=f.ref, id=r[f.name]))
                 for i, r in enumerate(rows)
                 if r.get(f.name) is not None and r[f.name] not in visible]
     return sorted(out, key=lambda p: p[0])
@@ -135,5 +149,7 @@ def require_active_user(ctx: RequestContext, user_id: Any, field: str) -> User:
     ok = isinstance(user_id, int) and not isinstance(user_id, bool) and 1 <= user_id <= MAX_ID
     user = ctx.session.get(User, user_id) if ok else None
     if user is None or not user.active:
-        raise Invalid(f"{field}: no active user {user_id}", field=field)
+        raise Invalid(f"{field}: no active user {user_id}", field=field,
+                      type=ErrorType.NO_SUCH if user is None else ErrorType.INACTIVE_USER,
+                      kind="user", id=user_id)
     return user

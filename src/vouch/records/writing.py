@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import delete, update
@@ -15,10 +16,18 @@ from vouch.access.models import Share
 from vouch.audit import service as audit
 from vouch.catalog import ObjectDef, get_object
 from vouch.context import RequestContext
-from vouch.errors import Conflict, FunctionDenied, Invalid, NotFound, RecordActionDenied
+from vouch.errors import (
+    Conflict,
+    ErrorType,
+    FunctionDenied,
+    Invalid,
+    NotAuthenticated,
+    NotFound,
+    RecordActionDenied,
+)
 from vouch.org.models import Department
 from vouch.records.models import RecordBase, model_for
-from vouch.records.reading import shown_record
+from vouch.records.reading import get_record, shown_record
 from vouch.records.use_case import atomic, require_function
 from vouch.records.values import (
     MAX_ID,
@@ -102,7 +111,8 @@ def _apply_owner_change(ctx: RequestContext, obj: str, record: RecordBase,
         ok = isinstance(did, int) and not isinstance(did, bool) and 1 <= did <= MAX_ID
         dept = ctx.session.get(Department, did) if ok else None
         if dept is None:
-            raise Invalid(f"department_id: no department {did}", field="department_id")
+            raise Invalid(f"department_id: no department {did}", field="department_id",
+                          type=ErrorType.NO_SUCH, kind="department", id=did)
         record.department_id = dept.id
     ctx.session.flush()
 
@@ -122,17 +132,40 @@ def load_for_action(ctx: RequestContext, obj: str, record_id: int, action: str) 
 
 def _check_version(obj: str, row: RecordBase, version: Any) -> None:
     if not isinstance(version, int) or isinstance(version, bool):
-        raise Invalid("version is required (the version you read)", field="version")
+        raise Invalid("version is required (the version you read)", field="version",
+                      type=ErrorType.REQUIRED)
     if row.version != version:
-        raise Conflict(f"{obj} {row.id} was changed by someone else (version {row.version}, "
-                       f"you sent {version})", {"current_version": row.version, "id": row.id})
+        raise _stale(obj, row.id, row.version, version)
+
+
+def _stale(obj: str, record_id: int, current: int | None, sent: int) -> Conflict:
+    return Conflict(f"{obj} {record_id} was changed by someone else (version {current}, "
+                    f"you sent {sent})", {"object": obj, "id": record_id,
+                                          "current_version": current, "sent_version": sent},
+                    type=ErrorType.STALE_VERSION)
+
+
+@contextmanager
+def _current_on_stale(ctx: RequestContext, obj: str, record_id: int) -> Iterator[None]:
+    """A stale-version refusal carries the record as the actor may see it now, so that a
+    client can show what changed without asking again. Read after the refused change is
+    rolled back, as an ordinary read (field levels applied, a clear read of sensitive
+    fields audited); left out when the actor can no longer view the record."""
+    try:
+        yield
+    except Conflict as exc:
+        if exc.error_type is ErrorType.STALE_VERSION and not ctx.session.info.get(
+                "vouch_atomic"):
+            with suppress(NotFound, FunctionDenied, NotAuthenticated):
+                exc.details["current"] = get_record(ctx, obj, record_id)
+        raise
 
 
 def update_record(
     ctx: RequestContext, obj: str, record_id: int, values: Mapping[str, Any], version: Any
 ) -> dict[str, Any]:
     odef = get_object(obj)
-    with atomic(ctx):
+    with _current_on_stale(ctx, obj, record_id), atomic(ctx):
         row = load_for_action(ctx, obj, record_id, "edit")
         _check_version(obj, row, version)
         levels = capped_levels(object_field_levels(ctx.profile, obj), True)
@@ -155,9 +188,7 @@ def update_record(
             current = ctx.session.execute(
                 query.filtered_select(ctx.profile, obj, "view", ctx.now, model.version)
                 .where(model.id == record_id)).scalar_one_or_none()
-            raise Conflict(f"{obj} {record_id} was changed by someone else (version "
-                           f"{current}, you sent {version})",
-                           {"current_version": current, "id": record_id})
+            raise _stale(obj, record_id, current, version)
         for name, value in {**clean, **stamp}.items():
             set_committed_value(row, name, value)
         if system:
@@ -176,7 +207,7 @@ def update_record(
 def delete_record(ctx: RequestContext, obj: str, record_id: int,
                   version: int | None = None) -> None:
     odef = get_object(obj)
-    with atomic(ctx):
+    with _current_on_stale(ctx, obj, record_id), atomic(ctx):
         row = load_for_action(ctx, obj, record_id, "delete")
         if version is not None:
             _check_version(obj, row, version)
@@ -187,7 +218,8 @@ def delete_record(ctx: RequestContext, obj: str, record_id: int,
             ctx.session.flush()
         except IntegrityError:
             raise Conflict(f"{obj} {record_id} is referenced by other records; remove or "
-                           "re-link them first", {"id": record_id}) from None
+                           "re-link them first", {"object": obj, "id": record_id},
+                           type=ErrorType.REFERENCED) from None
         audit.record(ctx.session, ctx.origin, "record.delete", object=obj,
                      record_id=record_id, before=before, at=ctx.now)
 
@@ -195,7 +227,7 @@ def delete_record(ctx: RequestContext, obj: str, record_id: int,
 def transfer_record(ctx: RequestContext, obj: str, record_id: int, new_owner_id: Any,
                     version: int | None = None) -> dict[str, Any]:
     get_object(obj)
-    with atomic(ctx):
+    with _current_on_stale(ctx, obj, record_id), atomic(ctx):
         row = load_for_action(ctx, obj, record_id, "transfer")
         if version is not None:
             _check_version(obj, row, version)

@@ -23,7 +23,7 @@ from vouch.access.admin.inputs import future_instant, is_db_id
 from vouch.access.admin.rendering import iso, page
 from vouch.access.models import Role, RoleAssignment, RoleDepartment
 from vouch.context import RequestContext
-from vouch.errors import Conflict, Invalid, NotFound
+from vouch.errors import Conflict, ErrorType, Invalid, NotFound
 from vouch.org.models import User
 
 
@@ -78,7 +78,7 @@ def check_role_departments(session: Session, role_id: int, department_id: int,
         raise Invalid(f"{field}: this role may be held only by members of departments "
                       f"{', '.join(map(str, sorted(allowed)))} (and below); the user's "
                       f"department {department_id} is outside", field=field,
-                      departments=sorted(allowed))
+                      type=ErrorType.ROLE_DEPARTMENTS, departments=sorted(allowed))
 
 
 def check_delegated_assignment(ctx: RequestContext, user: User, role: Role | None) -> None:
@@ -88,7 +88,7 @@ def check_delegated_assignment(ctx: RequestContext, user: User, role: Role | Non
     check_delegated(ctx, "manage_roles", [user.department_id])
     if role is None or not role.delegable:
         raise delegation_denied("manage_roles", f"role {role.key if role else '?'} is not "
-                                "delegable")
+                                "delegable", limit="role", role=role.key if role else None)
 
 
 def create_assignment(ctx: RequestContext, user_id: int, role_id: int,
@@ -99,12 +99,15 @@ def create_assignment(ctx: RequestContext, user_id: int, role_id: int,
     with admin_change(ctx):
         user = ctx.session.get(User, user_id) if is_db_id(user_id) else None
         if user is None:
-            raise Invalid(f"user_id: no user {user_id!r}", field="user_id")
+            raise Invalid(f"user_id: no user {user_id!r}", field="user_id",
+                          type=ErrorType.NO_SUCH, kind="user", id=user_id)
         if not user.active:
-            raise Invalid(f"user_id: {user.username} is deactivated", field="user_id")
+            raise Invalid(f"user_id: {user.username} is deactivated", field="user_id",
+                          type=ErrorType.INACTIVE_USER, id=user.id)
         role = ctx.session.get(Role, role_id) if is_db_id(role_id) else None
         if role is None:
-            raise Invalid(f"role_id: no role {role_id!r}", field="role_id")
+            raise Invalid(f"role_id: no role {role_id!r}", field="role_id",
+                          type=ErrorType.NO_SUCH, kind="role", id=role_id)
         check_delegated_assignment(ctx, user, role)
         check_role_departments(ctx.session, role.id, user.department_id)
         row = ctx.session.scalars(select(RoleAssignment).where(
@@ -114,7 +117,7 @@ def create_assignment(ctx: RequestContext, user_id: int, role_id: int,
         if row is not None and (row.expires_at is None or ctx.now < row.expires_at):
             raise Conflict(f"{user.username} holds {role.key} already (assignment "
                            f"{row.id}); change its expiry instead",
-                           {"assignment_id": row.id})
+                           {"assignment_id": row.id}, type=ErrorType.ALREADY_HOLDS)
         # Separation of duties and the two-person rule (vouch.workflow.two_person): a
         # conflicting role is refused; a role carrying a system permission may have to
         # wait for a second administrator, answered as the pending request.
@@ -132,7 +135,7 @@ def create_assignment(ctx: RequestContext, user_id: int, role_id: int,
                                  granted_at=ctx.now, expires_at=expiry, reason=why)
             ctx.session.add(row)
         flush_or_conflict(ctx.session, f"{user.username} holds {role.key} already",
-                          {"field": "role_id"})
+                          {"field": "role_id"}, ErrorType.ALREADY_HOLDS)
         after = assignment_dict(row, user, role, ctx.now)
         log_change(ctx, "access.assignment_created", "role_assignment", row.id, why,
                    before=before, after=after)
@@ -154,12 +157,14 @@ def update_assignment(ctx: RequestContext, assignment_id: int, expires_at: datet
         assert user is not None
         check_delegated_assignment(ctx, user, ctx.session.get(Role, row.role_id))
         if not user.active:
-            raise Conflict(f"{user.username} is deactivated", {"user_id": user.id})
+            raise Conflict(f"{user.username} is deactivated", {"user_id": user.id},
+                           type=ErrorType.USER_INACTIVE)
         allowed = list(ctx.session.scalars(select(RoleDepartment.department_id)
                                            .where(RoleDepartment.role_id == row.role_id)))
         if not in_any_subtree(ctx.session, user.department_id, allowed):
             raise Conflict(f"{user.username}'s department is outside the departments the "
-                           "role is limited to", {"departments": sorted(allowed)})
+                           "role is limited to", {"departments": sorted(allowed)},
+                           type=ErrorType.OUTSIDE_DEPARTMENTS)
         row.expires_at = expiry
         ctx.session.flush()
         after = _assignment_dict(ctx.session, row, ctx.now)

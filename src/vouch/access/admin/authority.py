@@ -10,7 +10,7 @@ from sqlalchemy import select
 from vouch.access.admin.active_assignments import assignment_active_at
 from vouch.access.models import Role, RoleAssignment
 from vouch.context import RequestContext
-from vouch.errors import PermissionDenied
+from vouch.errors import ErrorType, PermissionDenied
 
 CONFIG_READERS = ("manage_roles", "view_audit")
 
@@ -44,11 +44,15 @@ def require_admin_or_delegate(ctx: RequestContext, permission: str) -> bool:
     raise PermissionDenied(permission)
 
 
-def delegation_denied(permission: str, why: str) -> PermissionDenied:
+def delegation_denied(permission: str, why: str, **params: object) -> PermissionDenied:
+    """403 for a delegated administrator beyond their limits; `params` say which limit
+    (`limit`: department, user_roles or role) for clients to word it."""
     exc = PermissionDenied(permission)
     exc.message = f"requires the system permission {permission}: {why}"
     exc.args = (exc.message,)
+    exc.error_type = ErrorType.FORBIDDEN_DELEGATION
     exc.details["delegate_admin"] = why
+    exc.details.update(params)
     return exc
 
 
@@ -62,7 +66,8 @@ def check_delegated(ctx: RequestContext, permission: str, departments: Iterable[
     for d in departments:
         if d not in subtree:
             raise delegation_denied(permission, f"department {d} is outside your delegated "
-                                    f"subtree (department {ctx.actor_department_id} and below)")
+                                    f"subtree (department {ctx.actor_department_id} and below)",
+                                    limit="department", department=d)
     if user_id is not None:
         keys = ctx.session.scalars(
             select(Role.key).join(RoleAssignment, RoleAssignment.role_id == Role.id)
@@ -70,4 +75,5 @@ def check_delegated(ctx: RequestContext, permission: str, departments: Iterable[
                    assignment_active_at(ctx.now))).all()
         if keys:
             raise delegation_denied(permission, f"user {user_id} holds roles that are not "
-                                    f"delegable ({', '.join(sorted(keys))})")
+                                    f"delegable ({', '.join(sorted(keys))})",
+                                    limit="user_roles", user_id=user_id, roles=sorted(keys))

@@ -16,7 +16,7 @@ from vouch.access.models import PolicyState
 from vouch.access.service import bump_policy_version
 from vouch.audit import service as audit
 from vouch.context import RequestContext
-from vouch.errors import Conflict, Invalid, NotFound
+from vouch.errors import Conflict, ErrorType, Invalid, NotFound
 from vouch.records.service import atomic
 
 MAX_REASON = 2000
@@ -27,15 +27,18 @@ def clean_reason(reason: object) -> str:
     reject_nul(reason, "reason")
     cleaned = reason.strip() if isinstance(reason, str) else ""
     if not cleaned:
-        raise Invalid("reason is required: say why you make this change", field="reason")
+        raise Invalid("reason is required: say why you make this change", field="reason",
+                      type=ErrorType.REQUIRED)
     if len(cleaned) > MAX_REASON:
-        raise Invalid(f"reason is longer than {MAX_REASON} characters", field="reason")
+        raise Invalid(f"reason is longer than {MAX_REASON} characters", field="reason",
+                      type=ErrorType.TOO_LONG, limit=MAX_REASON)
     return cleaned
 
 
 def require_version(version: object) -> int:
     if not isinstance(version, int) or isinstance(version, bool):
-        raise Invalid("version is required (the version you read)", field="version")
+        raise Invalid("version is required (the version you read)", field="version",
+                      type=ErrorType.REQUIRED)
     return version
 
 
@@ -57,7 +60,7 @@ def claim_version(session: Session, model: Any, row_id: int, version: object,
             f"{label} {row_id} was changed by someone else (version {current}, you sent "
             f"{sent}); read it again and repeat your change",
             {"object": label, "id": row_id, "current_version": current,
-             "sent_version": sent},
+             "sent_version": sent}, type=ErrorType.STALE_VERSION,
         )
     return sent + 1
 
@@ -97,9 +100,10 @@ def log_change(ctx: RequestContext, action: str, label: str, row_id: object, rea
                  reason=reason, before=before, after=after, details=details, at=ctx.now)
 
 
-def flush_or_conflict(session: Session, message: str, details: dict[str, Any]) -> None:
+def flush_or_conflict(session: Session, message: str, details: dict[str, Any],
+                      error_type: ErrorType) -> None:
     """Flush; a uniqueness or reference violation (a concurrent twin) is a 409, not a 500."""
     try:
         session.flush()
     except IntegrityError:
-        raise Conflict(message, details) from None
+        raise Conflict(message, details, type=error_type) from None

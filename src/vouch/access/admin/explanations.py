@@ -12,7 +12,7 @@ from vouch.access.engine import can, explain, matrix
 from vouch.access.service import load_record_facts, profile_for
 from vouch.catalog import ACTIONS, OBJECT_ACTIONS, OBJECT_MAP, OBJECT_NAMES, SYSTEM_PERMISSIONS
 from vouch.context import RequestContext
-from vouch.errors import Invalid, NotFound
+from vouch.errors import ErrorType, Invalid, NotFound
 from vouch.org.models import User
 
 
@@ -29,7 +29,8 @@ def _target_user(ctx: RequestContext, user: str | int | None) -> User:
     if found is None or found.id != ctx.actor_id:
         require_any(ctx, *CONFIG_READERS)
     if found is None:
-        raise Invalid(f"user: no user {user!r}", field="user")
+        raise Invalid(f"user: no user {user!r}", field="user", type=ErrorType.NO_SUCH,
+                      kind="user", id=user)
     return found
 
 
@@ -63,24 +64,29 @@ def explain_access(ctx: RequestContext, *, user: str | int | None, action: str,
     admin = any(p in ctx.profile.permissions for p in CONFIG_READERS)
     if action in SYSTEM_PERMISSIONS and obj is None:
         if record_id is not None or field is not None:
-            raise Invalid("a system permission concerns no record or field", field="action")
+            raise Invalid("a system permission concerns no record or field", field="action",
+                          type=ErrorType.NOT_ALLOWED)
         profile = profile_for(ctx.session, target.id, ctx.now)
         return explain_permission(profile, action) | {"username": target.username}
     if action not in ACTIONS:
         raise Invalid(f"action: unknown action {action!r}; known: {', '.join(ACTIONS)} and "
                       f"the system permissions {', '.join(SYSTEM_PERMISSIONS)}",
-                      field="action")
+                      field="action", type=ErrorType.CHOICE,
+                      choices=[*ACTIONS, *SYSTEM_PERMISSIONS])
     if obj is None:
-        raise Invalid("object is required for a record or object action", field="object")
+        raise Invalid("object is required for a record or object action", field="object",
+                      type=ErrorType.REQUIRED)
     odef = OBJECT_MAP.get(obj)
     if odef is None:
         raise Invalid(f"object: unknown object {obj!r}; known: {', '.join(OBJECT_NAMES)}",
-                      field="object")
+                      field="object", type=ErrorType.CHOICE, choices=list(OBJECT_NAMES))
     if field is not None and field not in odef.field_map:
         raise Invalid(f"field: unknown field {field!r} of {obj}; known: "
-                      f"{', '.join(odef.field_map)}", field="field")
+                      f"{', '.join(odef.field_map)}", field="field", type=ErrorType.CHOICE,
+                      choices=list(odef.field_map))
     if record_id is not None and action in OBJECT_ACTIONS:
-        raise Invalid(f"{action} is an object action; it concerns no record", field="record")
+        raise Invalid(f"{action} is an object action; it concerns no record", field="record",
+                      type=ErrorType.NOT_ALLOWED)
     profile = profile_for(ctx.session, target.id, ctx.now)
     record = None
     if record_id is not None:

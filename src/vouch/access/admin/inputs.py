@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from vouch.context import RequestContext
-from vouch.errors import Invalid
+from vouch.errors import ErrorType, Invalid
 
 MAX_ID = 2**31 - 1
 
@@ -20,7 +20,7 @@ def reject_nul(value: object, path: str) -> None:
     by its path (a rule value with NUL would break every list the rule applies to)."""
     if isinstance(value, str):
         if "\x00" in value:
-            raise Invalid(f"{path} contains a NUL character", field=path)
+            raise Invalid(f"{path} contains a NUL character", field=path, type=ErrorType.NUL)
     elif isinstance(value, dict):
         for key, item in value.items():
             reject_nul(key, path)
@@ -33,15 +33,17 @@ def reject_nul(value: object, path: str) -> None:
 def clean_text(value: object, field: str, *, required: bool, limit: int = 100) -> str | None:
     """A trimmed single value of text; empty is None (or 422 when required)."""
     if value is not None and not isinstance(value, str):
-        raise Invalid(f"{field} must be text", field=field)
+        raise Invalid(f"{field} must be text", field=field, type=ErrorType.FORMAT,
+                      expected="text")
     reject_nul(value, field)
     cleaned = value.strip() if value else None
     if not cleaned:
         if required:
-            raise Invalid(f"{field} must not be empty", field=field)
+            raise Invalid(f"{field} must not be empty", field=field, type=ErrorType.REQUIRED)
         return None
     if len(cleaned) > limit:
-        raise Invalid(f"{field} is longer than {limit} characters", field=field)
+        raise Invalid(f"{field} is longer than {limit} characters", field=field,
+                      type=ErrorType.TOO_LONG, limit=limit)
     return cleaned
 
 
@@ -49,9 +51,9 @@ def future_instant(ctx: RequestContext, t: datetime | None, field: str) -> datet
     if t is None:
         return None
     if t.tzinfo is None:
-        raise Invalid(f"{field} needs a time zone", field=field)
+        raise Invalid(f"{field} needs a time zone", field=field, type=ErrorType.TIMEZONE)
     if t <= ctx.now:
-        raise Invalid(f"{field} must be in the future", field=field)
+        raise Invalid(f"{field} must be in the future", field=field, type=ErrorType.FUTURE)
     return t.astimezone(UTC)
 
 
@@ -69,7 +71,7 @@ def clean_choice(value: object, known: Iterable[str], what: str, path: str) -> s
     names = tuple(known)
     if not isinstance(value, str) or value not in names:
         raise Invalid(f"{path}: unknown {what} {value!r}; known: {', '.join(names)}",
-                      field=path)
+                      field=path, type=ErrorType.CHOICE, choices=list(names))
     return value
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from vouch.access.admin.inputs import is_db_id
 from vouch.access.models import RestrictionRule, Share, SharingRule
-from vouch.errors import Conflict
+from vouch.errors import Conflict, ErrorType
 
 
 def rules_naming(session: Session, kinds: tuple[str, ...], ids: Iterable[int],
@@ -49,7 +49,7 @@ def refuse_if_rules_name(session: Session, kind: str, ids: tuple[int, ...]) -> N
     rules = rules_naming(session, kinds, ids, department_in_condition=kind == "department")
     if rules:
         raise Conflict(f"still named by {', '.join(rules)}; change those rules first",
-                       {"rules": rules})
+                       {"rules": rules}, type=ErrorType.NAMED_BY_RULES)
 
 
 def delete_shares_to(session: Session, kinds: tuple[str, ...], ids: tuple[int, ...]) -> int:

@@ -21,28 +21,32 @@ from vouch.catalog import (
     Scope,
     Sensitivity,
 )
-from vouch.errors import Invalid
+from vouch.errors import ErrorType, Invalid
 from vouch.org.models import Department
 
 
 def validate_grants(raw: object) -> list[tuple[str, str, str]]:
     if not isinstance(raw, list):
-        raise Invalid("grants must be a list", field="grants")
+        raise Invalid("grants must be a list", field="grants", type=ErrorType.FORMAT,
+                      expected="list")
     out: list[tuple[str, str, str]] = []
     seen: dict[tuple[str, str], int] = {}
     for i, g in enumerate(raw):
         path = f"grants[{i}]"
         if not isinstance(g, Mapping):
-            raise Invalid(f"{path} must be an object", field=path)
+            raise Invalid(f"{path} must be an object", field=path, type=ErrorType.FORMAT,
+                          expected="object")
         obj = clean_choice(g.get("object"), OBJECT_NAMES, "object", f"{path}.object")
         action = clean_choice(g.get("action"), ACTIONS, "action", f"{path}.action")
         scope = clean_choice(g.get("scope"), [s.value for s in Scope], "scope", f"{path}.scope")
         if action in OBJECT_ACTIONS and scope not in (Scope.ALL, Scope.NONE):
             raise Invalid(f"{path}.scope: {action} is an object action; its scope is all "
-                          "(granted) or none", field=f"{path}.scope")
+                          "(granted) or none", field=f"{path}.scope",
+                          type=ErrorType.OBJECT_ACTION_SCOPE, action=action)
         if (obj, action) in seen:
             raise Invalid(f"{path}: {action} on {obj} is already granted by "
-                          f"grants[{seen[obj, action]}]", field=path)
+                          f"grants[{seen[obj, action]}]", field=path,
+                          type=ErrorType.DUPLICATE, other=f"grants[{seen[obj, action]}]")
         seen[obj, action] = i
         out.append((obj, action, scope))
     return out
@@ -50,17 +54,20 @@ def validate_grants(raw: object) -> list[tuple[str, str, str]]:
 
 def validate_field_rules(raw: object) -> list[tuple[str, str | None, str | None, str]]:
     if not isinstance(raw, list):
-        raise Invalid("field_rules must be a list", field="field_rules")
+        raise Invalid("field_rules must be a list", field="field_rules",
+                      type=ErrorType.FORMAT, expected="list")
     out: list[tuple[str, str | None, str | None, str]] = []
     seen: dict[tuple[str, str | None, str | None], int] = {}
     for i, r in enumerate(raw):
         path = f"field_rules[{i}]"
         if not isinstance(r, Mapping):
-            raise Invalid(f"{path} must be an object", field=path)
+            raise Invalid(f"{path} must be an object", field=path, type=ErrorType.FORMAT,
+                          expected="object")
         obj = clean_choice(r.get("object"), OBJECT_NAMES, "object", f"{path}.object")
         field, sens = r.get("field"), r.get("sensitivity")
         if (field is None) == (sens is None):
-            raise Invalid(f"{path}: give exactly one of field or sensitivity", field=path)
+            raise Invalid(f"{path}: give exactly one of field or sensitivity", field=path,
+                          type=ErrorType.EXACTLY_ONE, options=["field", "sensitivity"])
         if field is not None:
             field = clean_choice(field, OBJECT_MAP[obj].field_map, f"field of {obj}",
                                  f"{path}.field")
@@ -71,7 +78,8 @@ def validate_field_rules(raw: object) -> list[tuple[str, str | None, str | None,
                              f"{path}.level")
         key = (obj, field, sens)
         if key in seen:
-            raise Invalid(f"{path}: the same rule as field_rules[{seen[key]}]", field=path)
+            raise Invalid(f"{path}: the same rule as field_rules[{seen[key]}]", field=path,
+                          type=ErrorType.DUPLICATE, other=f"field_rules[{seen[key]}]")
         seen[key] = i
         out.append((obj, field, sens, level))
     return out
@@ -79,7 +87,8 @@ def validate_field_rules(raw: object) -> list[tuple[str, str | None, str | None,
 
 def validate_permissions(raw: object) -> list[str]:
     if not isinstance(raw, list):
-        raise Invalid("permissions must be a list", field="permissions")
+        raise Invalid("permissions must be a list", field="permissions",
+                      type=ErrorType.FORMAT, expected="list")
     return sorted({clean_choice(p, SYSTEM_PERMISSIONS, "system permission", f"permissions[{i}]")
                    for i, p in enumerate(raw)})
 
@@ -87,10 +96,12 @@ def validate_permissions(raw: object) -> list[str]:
 def validate_departments(session: Session, raw: object, field: str = "departments"
                          ) -> list[int]:
     if not isinstance(raw, list):
-        raise Invalid(f"{field} must be a list", field=field)
+        raise Invalid(f"{field} must be a list", field=field, type=ErrorType.FORMAT,
+                      expected="list")
     for i, d in enumerate(raw):
         if not row_exists(session, Department, d):
-            raise Invalid(f"{field}[{i}]: no department {d!r}", field=f"{field}[{i}]")
+            raise Invalid(f"{field}[{i}]: no department {d!r}", field=f"{field}[{i}]",
+                          type=ErrorType.NO_SUCH, kind="department", id=d)
     return sorted(set(raw))
 
 

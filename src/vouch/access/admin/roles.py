@@ -34,7 +34,7 @@ from vouch.access.models import (
 )
 from vouch.catalog import ACTIONS, OBJECT_NAMES
 from vouch.context import RequestContext
-from vouch.errors import Conflict, Invalid, NotFound
+from vouch.errors import Conflict, ErrorType, Invalid, NotFound
 from vouch.org.models import User
 
 _ACTION_ORDER = {a: i for i, a in enumerate(ACTIONS)}
@@ -95,7 +95,7 @@ def _clean_key(key: object) -> str:
 
     if not isinstance(key, str) or not re.fullmatch(r"[a-z][a-z0-9_]{1,63}", key):
         raise Invalid("key: 2 to 64 lower-case letters, digits or _, starting with a letter",
-                      field="key")
+                      field="key", type=ErrorType.FORMAT, expected="role_key")
     return key
 
 
@@ -103,7 +103,8 @@ def _check_delegable(delegable: bool, permissions: list[str]) -> None:
     if delegable and permissions:
         raise Invalid("a delegable role grants no system permission (PERMISSIONS.md); "
                       f"remove {', '.join(permissions)} or make it not delegable",
-                      field="delegable")
+                      field="delegable", type=ErrorType.DELEGABLE_PERMISSIONS,
+                      permissions=permissions)
 
 
 def create_role(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> dict[str, Any]:
@@ -120,7 +121,8 @@ def create_role(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> 
             "departments": values.get("departments", [])})
         _check_delegable(delegable, parts["permissions"])
         if ctx.session.scalar(select(Role.id).where(Role.key == key)) is not None:
-            raise Conflict(f"a role with key {key!r} exists already", {"field": "key"})
+            raise Conflict(f"a role with key {key!r} exists already",
+                           {"field": "key", "value": key}, type=ErrorType.TAKEN)
         role = Role(key=key, name=name, name_en=name_en,
                     description=clean_text(values.get("description"), "description",
                                            required=False, limit=4000),
@@ -128,7 +130,7 @@ def create_role(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> 
                     created_at=ctx.now, version=1)
         ctx.session.add(role)
         flush_or_conflict(ctx.session, f"a role with key {key!r} exists already",
-                          {"field": "key"})
+                          {"field": "key", "value": key}, ErrorType.TAKEN)
         write_role_parts(ctx.session, role.id, parts)
         after = role_document(ctx.session, role)
         log_change(ctx, "access.role_created", "role", role.id, why, after=after)
@@ -150,7 +152,8 @@ def update_role(ctx: RequestContext, role_id: int, changes: Mapping[str, Any], v
                                             required=False, limit=4000)
     if "delegable" in changes:
         if not isinstance(changes["delegable"], bool):
-            raise Invalid("delegable must be true or false", field="delegable")
+            raise Invalid("delegable must be true or false", field="delegable",
+                          type=ErrorType.FORMAT, expected="boolean")
         scalars["delegable"] = changes["delegable"]
     with admin_change(ctx):
         parts = validate_role_parts(ctx.session, changes)
@@ -185,7 +188,8 @@ def _check_holders_inside(ctx: RequestContext, role_id: int, departments: list[i
     if outside:
         raise Conflict("users outside those departments hold the role; end their "
                        f"assignments first: {', '.join(sorted(outside))}",
-                       {"field": "departments", "users": sorted(outside)})
+                       {"field": "departments", "users": sorted(outside)},
+                       type=ErrorType.HOLDERS_OUTSIDE)
 
 
 def delete_role(ctx: RequestContext, role_id: int, version: object,
@@ -200,7 +204,8 @@ def delete_role(ctx: RequestContext, role_id: int, version: object,
         active = active_assignment_count(ctx.session, role_id, ctx.now)
         if active:
             raise Conflict(f"role {role.key} has {active} active assignment(s); end them "
-                           "first", {"active_assignments": active})
+                           "first", {"active_assignments": active},
+                           type=ErrorType.ROLE_HELD)
         refuse_if_rules_name(ctx.session, "role", (role_id,))
         shares = delete_shares_to(ctx.session, ("role",), (role_id,))
         for model in (RoleAssignment, Grant, FieldRule, RolePermission, RoleDepartment):

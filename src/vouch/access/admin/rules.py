@@ -30,7 +30,7 @@ from vouch.access.engine.condition import ConditionError, parse_condition
 from vouch.access.models import RestrictionRule, Role, SharingRule
 from vouch.catalog import OBJECT_MAP, OBJECT_NAMES, FieldType, PrincipalKind, ShareAccess
 from vouch.context import RequestContext
-from vouch.errors import Invalid, NotFound
+from vouch.errors import ErrorType, Invalid, NotFound
 from vouch.org.models import Department, User
 
 RULE_PRINCIPAL_KINDS = (*PrincipalKind, "all")
@@ -57,7 +57,8 @@ def validate_condition(session: Session, obj: str, cond: object) -> Any:
         parse_condition(obj, cond, department_parents(session))
     except ConditionError as exc:
         path = "condition" + exc.path[1:] if exc.path.startswith("$") else exc.path
-        raise Invalid(f"{path}: {exc.message}", field=path) from None
+        raise Invalid(f"{path}: {exc.message}", field=path, type=ErrorType.CONDITION,
+                      path=path) from None
     _check_integers(obj, cond, "condition")
     return cond
 
@@ -81,7 +82,8 @@ def _check_integers(obj: str, cond: object, path: str) -> None:
             for i, v in enumerate(values):
                 if is_number(v) and not -MAX_ID - 1 <= v <= MAX_ID:
                     where = f"{path}.value" + (f"[{i}]" if isinstance(raw, list) else "")
-                    raise Invalid(f"{where}: {v} is out of range", field=where)
+                    raise Invalid(f"{where}: {v} is out of range", field=where,
+                                  type=ErrorType.RANGE, min=-MAX_ID, max=MAX_ID)
         return
     for key in ("and", "or", "not"):
         if key in cond:
@@ -94,31 +96,36 @@ def is_number(v: object) -> bool:
 
 def validate_principals(session: Session, raw: object) -> list[dict[str, Any]]:
     if not isinstance(raw, list) or not raw:
-        raise Invalid("principals must be a non-empty list", field="principals")
+        raise Invalid("principals must be a non-empty list", field="principals",
+                      type=ErrorType.COUNT if isinstance(raw, list) else ErrorType.FORMAT,
+                      expected="list", min=1)
     out: list[dict[str, Any]] = []
     models = {"user": User, "role": Role, "department": Department,
               "department_tree": Department}
     for i, p in enumerate(raw):
         path = f"principals[{i}]"
         if not isinstance(p, Mapping):
-            raise Invalid(f"{path} must be an object", field=path)
+            raise Invalid(f"{path} must be an object", field=path, type=ErrorType.FORMAT,
+                          expected="object")
         extra = set(p) - {"kind", "id"}
         if extra:
             raise Invalid(f"{path}: unknown key(s) {', '.join(sorted(extra))}",
-                          field=f"{path}.{sorted(extra)[0]}")
+                          field=f"{path}.{sorted(extra)[0]}", type=ErrorType.UNKNOWN)
         kind = clean_choice(p.get("kind"), RULE_PRINCIPAL_KINDS, "principal kind", f"{path}.kind")
         pid = p.get("id")
         if kind == "all":
             if pid is not None:
-                raise Invalid(f"{path}.id: the principal all takes no id", field=f"{path}.id")
+                raise Invalid(f"{path}.id: the principal all takes no id", field=f"{path}.id",
+                              type=ErrorType.NOT_ALLOWED)
             entry: dict[str, Any] = {"kind": "all"}
         else:
             if not row_exists(session, models[kind], pid):
                 raise Invalid(f"{path}.id: no {kind.replace('_tree', '')} {pid!r}",
-                              field=f"{path}.id")
+                              field=f"{path}.id", type=ErrorType.NO_SUCH,
+                              kind=kind.replace("_tree", ""), id=pid)
             entry = {"kind": kind, "id": pid}
         if entry in out:
-            raise Invalid(f"{path}: named twice", field=path)
+            raise Invalid(f"{path}: named twice", field=path, type=ErrorType.DUPLICATE)
         out.append(entry)
     return out
 
@@ -163,7 +170,8 @@ def _validate_rule(session: Session, kind: str, values: Mapping[str, Any]) -> di
                                   limit=4000),
     }
     if not isinstance(clean["active"], bool):
-        raise Invalid("active must be true or false", field="active")
+        raise Invalid("active must be true or false", field="active", type=ErrorType.FORMAT,
+                      expected="boolean")
     if kind == "sharing":
         clean["access"] = clean_choice(values.get("access"), [a.value for a in ShareAccess],
                                        "access", "access")

@@ -14,7 +14,7 @@ from vouch.access.admin.rendering import iso, page
 from vouch.access.models import Share
 from vouch.catalog import OBJECT_NAMES, PrincipalKind
 from vouch.context import RequestContext
-from vouch.errors import Invalid, NotFound
+from vouch.errors import ErrorType, Invalid, NotFound
 
 
 def share_dict(s: Share, now: datetime) -> dict[str, Any]:
@@ -34,7 +34,8 @@ def list_shares(ctx: RequestContext, *, obj: str | None = None, record_id: int |
         stmt = stmt.where(Share.object == clean_choice(obj, OBJECT_NAMES, "object", "object"))
     if record_id is not None:
         if obj is None:
-            raise Invalid("record needs object", field="object")
+            raise Invalid("record needs object", field="object", type=ErrorType.REQUIRES,
+                          given="record")
         stmt = stmt.where(Share.record_id == record_id)
     if principal_kind is not None:
         stmt = stmt.where(Share.principal_kind == clean_choice(
@@ -42,7 +43,8 @@ def list_shares(ctx: RequestContext, *, obj: str | None = None, record_id: int |
             "principal_kind"))
     if principal_id is not None:
         if principal_kind is None:
-            raise Invalid("principal_id needs principal_kind", field="principal_kind")
+            raise Invalid("principal_id needs principal_kind", field="principal_kind",
+                          type=ErrorType.REQUIRES, given="principal_id")
         stmt = stmt.where(Share.principal_id == principal_id)
     return page(ctx.session, stmt, Share.id, limit, cursor, lambda s: share_dict(s, ctx.now))
 
