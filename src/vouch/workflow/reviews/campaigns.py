@@ -9,7 +9,7 @@ are reviewed with those, not per user)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -21,6 +21,7 @@ from vouch.access.admin import (
     clean_reason,
     clean_text,
     is_db_id,
+    iso,
     require_any,
     require_version,
 )
@@ -52,6 +53,7 @@ READERS = ("run_reviews", "view_audit", "manage_roles")
 SCOPES = ("all", "department", "roles")
 ON_DEADLINE = ("keep", "revoke")
 MAX_ROLES = 100
+MAX_DEADLINE_DAYS = 366  # a review runs for a quarter or so; a year at most
 
 
 def keyset(session: Session, stmt: Select[Any], id_col: Any, limit: int | None,
@@ -130,9 +132,11 @@ def create_campaign(ctx: RequestContext, *, name: object, scope: object,
         raise Invalid("deadline is required", field="deadline", type=ErrorType.REQUIRED)
     if deadline.tzinfo is None:
         raise Invalid("deadline needs a time zone", field="deadline", type=ErrorType.TIMEZONE)
-    if deadline <= ctx.now:
-        raise Invalid("deadline must be in the future", field="deadline",
-                      type=ErrorType.FUTURE)
+    latest = ctx.now + timedelta(days=MAX_DEADLINE_DAYS)
+    if deadline <= ctx.now or deadline > latest:
+        raise Invalid(f"deadline must be in the future, within {MAX_DEADLINE_DAYS} days",
+                      field="deadline", type=ErrorType.FUTURE, max=iso(latest))
+    deadline = deadline.astimezone(UTC)
     dept, roles = _scope(kind, department_id, role_ids)
     with admin_change(ctx):
         session = ctx.session
