@@ -147,3 +147,26 @@ def test_one_grouped_audit_query(as_user: Login, api_engine: Engine) -> None:
     finally:
         event.remove(api_engine, "before_cursor_execute", note)
     assert len(seen) == 1 and "GROUP BY" in seen[0].upper()
+
+
+def test_the_cli_report(api_engine: Engine, monkeypatch: Any) -> None:
+    """`vouch reviews dormant --as sunli --json` on the wall clock: the same report for
+    every user; exit 1 exactly when some grant is dormant; refused for a user who may not
+    read it (exit 2)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from vouch.cli.main import app
+
+    monkeypatch.setenv("VOUCH_DATABASE_URL",
+                       api_engine.url.render_as_string(hide_password=False))
+    runner = CliRunner()
+    result = runner.invoke(app, ["reviews", "dormant", "--as", "sunli", "--json"])
+    body = json.loads(result.stdout)
+    assert {u["user"]["username"] for u in body["users"]} >= {"hanmeimei", "lilei"}
+    dormant = sum(u["dormant"] for u in body["users"])
+    assert result.exit_code == (1 if dormant else 0), result.output
+    assert "sensitive fields" in body["note"]
+    refused = runner.invoke(app, ["reviews", "dormant", "--as", "hanmeimei"])
+    assert refused.exit_code == 2 and "run_reviews" in refused.output
