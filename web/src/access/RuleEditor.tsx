@@ -7,6 +7,7 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { ApiError, api, describeError } from "../api/client";
+import { typedErrorText } from "../api/errorText";
 import { useCatalog } from "../catalog/CatalogContext";
 import ConditionBuilder from "./condition/ConditionBuilder";
 import { localProblems, parseRoot, problemAt, toJson } from "./condition/model";
@@ -50,7 +51,7 @@ export default function RuleEditor(props: Props) {
 }
 
 function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
-  const { t } = useTranslation("access");
+  const { t, i18n } = useTranslation("access");
   const catalog = useCatalog();
   const [form] = Form.useForm<Values>();
   const objectName = Form.useWatch("object", form) ?? rule?.object ?? defaultObject;
@@ -81,6 +82,9 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
     }
     const field = err instanceof ApiError && typeof err.details.field === "string" ? err.details.field : null;
     const message = err instanceof ApiError ? err.message.replace(/^[^:]*: /, "") : "";
+    // the refusal by its type and parameters where the API gives one, else its own words
+    const said = (err instanceof ApiError && typedErrorText(err.type, err.details, t, i18n.language))
+      || t("builder.problem.server", { message });
     if (field?.startsWith("condition")) {
       const found = problemAt(paths, field, conditionMessage(message, t) ?? message);
       if (found) {
@@ -92,13 +96,13 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
     }
     const principal = field ? /^principals\[(\d+)\]/.exec(field) : null;
     if (principal?.[1] !== undefined) {
-      setPrincipalProblems(new Map([[Number(principal[1]), t("builder.problem.server", { message })]]));
+      setPrincipalProblems(new Map([[Number(principal[1]), said]]));
       setError(t("rules.principalRefused"));
       return;
     }
     const formField = FORM_FIELDS.find((f) => f === field);
     if (formField) {
-      form.setFields([{ name: formField, errors: [t("builder.problem.server", { message })] }]);
+      form.setFields([{ name: formField, errors: [said] }]);
     }
     setError(describeError(err, t));
   };

@@ -26,24 +26,7 @@ export interface Rule {
   access?: ShareAccess;
 }
 
-export interface ItemsPage<T> {
-  items: T[];
-  next_cursor: string | null;
-}
-
-export interface Department {
-  id: number;
-  name: string;
-  name_en: string | null;
-  parent_id: number | null;
-}
-
-export interface RoleSummary {
-  id: number;
-  key: string;
-  name: string;
-  name_en: string | null;
-}
+export type { Department, ItemsPage, RoleSummary } from "../api/types";
 
 export interface UserSummary {
   id: number;

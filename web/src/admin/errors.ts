@@ -1,15 +1,18 @@
 /** Refusals of administrative changes in the user's words: a stale version (someone else
  * changed it), a change the current state does not allow (409 with what stands in the
- * way), or a value refused on a named field (422 with its path). */
+ * way), or a value refused on a named field (422 with its path). By the error's type and
+ * parameters (api/errorText.ts) where the API gives one; by its details otherwise. */
 
 import type { TFunction } from "i18next";
 
 import { ApiError, describeError } from "../api/client";
+import { typedErrorText } from "../api/errorText";
+import i18n from "../i18n";
 
 /** 409 because the version sent is not the current one: reload, then repeat. */
 export function isStale(err: unknown): err is ApiError {
-  return err instanceof ApiError && err.code === "conflict"
-    && err.details.current_version !== undefined;
+  return err instanceof ApiError && (err.type === "conflict.stale_version"
+    || (err.code === "conflict" && err.details.current_version !== undefined));
 }
 
 /** The field a 422 names (`reason`, `grants[2].scope`), if any. */
@@ -29,6 +32,8 @@ function names(value: unknown): string {
 
 /** What a 409 that is not a stale version says stands in the way. */
 export function conflictText(err: ApiError, t: TFunction): string {
+  const typed = typedErrorText(err.type, err.details, t, i18n.language);
+  if (typed) return typed;
   const d = err.details;
   if (Array.isArray(d.rules)) return t("admin:conflict.rules", { rules: names(d.rules) });
   if (d.users !== undefined && d.children !== undefined) {
@@ -63,8 +68,11 @@ export function adminError(err: unknown, t: TFunction): string {
   return describeError(err, t);
 }
 
-/** A field's 422 message: ours for the rules we know, else the server's words. */
+/** A field's 422 message: by its type and parameters, else ours for the rules we know,
+ * else the server's words. */
 export function invalidText(err: ApiError, field: string, t: TFunction): string {
+  const typed = typedErrorText(err.type, err.details, t, i18n.language);
+  if (typed) return typed;
   const key = field.replace(/\[\d+\]/g, "").split(".").pop() ?? field;
   return t(`admin:invalid.${key}`, { defaultValue: "" }) || t("admin:invalid.other", {
     message: err.message.replace(/^[\w.[\]]+:\s*/, ""),

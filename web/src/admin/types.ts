@@ -1,18 +1,8 @@
 /** Shapes of the administration API answers (src/vouch/org/, src/vouch/access/admin/). */
 
-export interface ItemsPage<T> {
-  items: T[];
-  next_cursor: string | null;
-}
+import type { RoleSummary } from "../api/types";
 
-export interface Department {
-  id: number;
-  name: string;
-  name_en: string | null;
-  parent_id: number | null;
-  head_id: number | null;
-  version: number;
-}
+export type { Department, ItemsPage, RoleSummary } from "../api/types";
 
 /** A user as administrators see them (manage_users or view_audit). */
 export interface AdminUser {
@@ -47,14 +37,6 @@ export interface FieldRule {
   field: string | null;
   sensitivity: string | null;
   level: Level;
-}
-
-export interface RoleSummary {
-  id: number;
-  key: string;
-  name: string;
-  name_en: string | null;
-  description: string | null;
 }
 
 export interface RoleDocument extends RoleSummary {

@@ -3,7 +3,7 @@
 // reload it is fetched again from GET /auth/csrf). Errors become ApiError; a 401 anywhere
 // tells the shell to return to the sign-in page.
 
-export { describeError } from "./describeError";
+export { describeError, describeProblem } from "./describeError";
 
 export const API_BASE = "/api/v1";
 const CSRF_HEADER = "X-CSRF-Token";
@@ -18,16 +18,21 @@ export type ErrorDetails = Record<string, unknown>;
 
 export class ApiError extends Error {
   readonly status: number;
+  /** The broad class (invalid, conflict, forbidden…; `network` when nothing answered). */
   readonly code: string;
+  /** The precise kind (`validation.too_long`, `conflict.stale_version`…; see ErrorType),
+   * or the code itself when the answer had none (a proxy's error page). */
+  readonly type: string;
   readonly details: ErrorDetails;
   readonly requestId: string | null;
 
   constructor(status: number, code: string, message: string, details: ErrorDetails = {},
-              requestId: string | null = null) {
+              requestId: string | null = null, type: string | null = null) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
+    this.type = type ?? code;
     this.details = details;
     this.requestId = requestId;
   }
@@ -100,15 +105,17 @@ async function errorFrom(res: Response): Promise<ApiError> {
   } catch {
     // not JSON (a proxy's error page): described by status alone
   }
-  const error = (payload as { error?: { code?: unknown; message?: unknown; details?: unknown } })
-    ?.error;
+  const error = (payload as {
+    error?: { code?: unknown; type?: unknown; message?: unknown; details?: unknown };
+  })?.error;
   const code = typeof error?.code === "string" ? error.code : `http_${res.status}`;
+  const type = typeof error?.type === "string" ? error.type : null;
   const message = typeof error?.message === "string" ? error.message : res.statusText;
   const details = error?.details && typeof error.details === "object"
     ? (error.details as ErrorDetails) : {};
   const retryAfter = res.headers.get("retry-after");
   if (retryAfter && details.retry_after === undefined) details.retry_after = Number(retryAfter);
-  return new ApiError(res.status, code, message, details, requestId);
+  return new ApiError(res.status, code, message, details, requestId, type);
 }
 
 function networkError(cause: unknown): ApiError {

@@ -1,11 +1,14 @@
 // An ApiError (or anything thrown) as one sentence a user understands, in the current
 // language: what was refused and why, naming the action, object, field or permission.
+// By the error's type and parameters first (errorText.ts); by its broad code, with the
+// server's English message, for anything the type does not word.
 
 import type { TFunction } from "i18next";
 
 import { fieldLabel, objectLabel } from "../catalog/labels";
 import i18n from "../i18n";
 import { ApiError } from "./client";
+import { fieldName, typedErrorText } from "./errorText";
 
 export interface ErrorContext {
   /** The object the screen works on, to name fields by their labels. */
@@ -14,6 +17,11 @@ export interface ErrorContext {
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" && value ? value : undefined;
+}
+
+/** The server's message without the field path it starts with ("name: …" → "…"). */
+function serverReason(message: string): string {
+  return message.replace(/^[\w.[\]$]+: /, "");
 }
 
 function bytes(limit: unknown, lang: string): string {
@@ -29,11 +37,13 @@ export function describeError(err: unknown, t: TFunction, context: ErrorContext 
     return t("common:errors.unknown", { message });
   }
   const d = err.details;
+  const typed = typedErrorText(err.type, d, t, lang, context.object);
+  if (typed) return typed;
   const object = str(d.object) ?? context.object;
   const objectName = object ? objectLabel(object, lang, { lower: true }) : "";
   const action = str(d.action);
   const field = str(d.field);
-  const fieldName = field ? fieldLabel(object, field, lang) : "";
+  const fieldText = field ? fieldName(field, object, lang, t) : "";
   switch (err.code) {
     case "network":
       return t("common:errors.network");
@@ -61,7 +71,7 @@ export function describeError(err: unknown, t: TFunction, context: ErrorContext 
       const level = str(d.level) ?? "hidden";
       const purpose = str(d.purpose) ?? "write";
       return t("common:errors.field_forbidden", {
-        field: fieldName,
+        field: field ? fieldLabel(object, field, lang) : "",
         level: t(`common:levels.${level}`, { defaultValue: level }),
         purpose: t(`common:purposes.${purpose}`, { defaultValue: purpose }),
       });
@@ -75,8 +85,8 @@ export function describeError(err: unknown, t: TFunction, context: ErrorContext 
         ? t("common:errors.conflict_version", { version: d.current_version })
         : t("common:errors.conflict", { message: err.message });
     case "invalid":
-      return fieldName
-        ? t("common:errors.invalid_field", { field: fieldName, message: err.message })
+      return fieldText
+        ? t("common:errors.invalid_field", { field: fieldText, message: serverReason(err.message) })
         : t("common:errors.invalid", { message: err.message });
     case "too_large":
       return t("common:errors.too_large", { limit: bytes(d.limit, lang) });
@@ -94,4 +104,18 @@ export function describeError(err: unknown, t: TFunction, context: ErrorContext 
       }
       return t("common:errors.unknown", { message: err.message || err.code });
   }
+}
+
+/** One problem of an import report's rows, or of a 422's `details.errors`: in words by its
+ * type and parameters, else as describeError says an error of its code. */
+export function describeProblem(
+  problem: { code?: string; type?: string; field?: string | null; message: string;
+             details?: Record<string, unknown> },
+  t: TFunction, context: ErrorContext = {},
+): string {
+  const { code, type, field, message, details } = problem;
+  const params: Record<string, unknown> = { ...(details ?? problem) };
+  if (field) params.field = field;
+  return describeError(new ApiError(422, code ?? "invalid", message, params, null,
+                                    type ?? null), t, context);
 }

@@ -1,4 +1,5 @@
-// Shapes of the API answers the shell itself reads. Feature folders declare their own.
+// Shapes of the API answers the shell itself reads, and those several feature folders share
+// (departments, role summaries, pages, errors). Feature folders declare their own others.
 
 export interface Role {
   id: number;
@@ -41,6 +42,8 @@ export interface CatalogField {
   required: boolean;
   max_length: number | null;
   choices: string[];
+  /** Each choice's label in both languages, by value (enum fields; empty otherwise). */
+  choice_labels: Record<string, { label_zh: string; label_en: string }>;
   ref: string | null;
   searchable: boolean;
   level: FieldLevel;
@@ -65,4 +68,73 @@ export interface CatalogObject {
 
 export interface Catalog {
   objects: CatalogObject[];
+}
+
+/** A page of a list answered by id order (GET /departments, /roles, /users, /shares…). */
+export interface ItemsPage<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface Department {
+  id: number;
+  name: string;
+  name_en: string | null;
+  parent_id: number | null;
+  head_id: number | null;
+  version: number;
+}
+
+/** A role as every signed-in user may see it (pickers, holders). */
+export interface RoleSummary {
+  id: number;
+  key: string;
+  name: string;
+  name_en: string | null;
+  description: string | null;
+}
+
+/** `error.type` of an error body: the precise kind of the error, its parameters in
+ * `error.details` (src/vouch/errors.py, ErrorType; the OpenAPI ErrorBody schema). */
+export type ErrorType =
+  | "bad_request" | "internal" | "too_large" | "method_not_allowed"
+  | "auth.required" | "auth.csrf"
+  | "forbidden.action" | "forbidden.record_action" | "forbidden.permission"
+  | "forbidden.delegation" | "forbidden.field"
+  | "not_found"
+  | "conflict" | "conflict.stale_version" | "conflict.referenced"
+  | "conflict.department_not_empty" | "conflict.department_has_records" | "conflict.taken"
+  | "conflict.user_inactive" | "conflict.user_active" | "conflict.self" | "conflict.held"
+  | "conflict.already_holds" | "conflict.named_by_rules" | "conflict.holders_outside"
+  | "conflict.outside_departments"
+  | "validation.invalid" | "validation.required" | "validation.too_long"
+  | "validation.too_short" | "validation.length" | "validation.count" | "validation.choice"
+  | "validation.format" | "validation.timezone" | "validation.future" | "validation.range"
+  | "validation.nul" | "validation.unknown" | "validation.duplicate" | "validation.no_such"
+  | "validation.inactive_user" | "validation.cycle" | "validation.order" | "validation.cursor"
+  | "validation.condition" | "validation.exactly_one" | "validation.requires"
+  | "validation.not_allowed" | "validation.same_user" | "validation.object_action_scope"
+  | "validation.delegable_permissions" | "validation.role_departments"
+  | "validation.no_search" | "validation.formula" | "validation.file"
+  | "validation.import_rows";
+
+/** The body of every error answer. */
+export interface ErrorBody {
+  error: {
+    /** The broad class: invalid, conflict, forbidden, field_forbidden, not_found… */
+    code: string;
+    type: ErrorType;
+    /** English, for people and logs; shown only when no translation fits. */
+    message: string;
+    details: Record<string, unknown>;
+  };
+}
+
+/** One problem of a 422 the API could not parse (`details.errors`), or a row problem of an
+ * import report: its type and parameters beside the field it concerns. */
+export interface ErrorItem {
+  field: string | null;
+  type?: string;
+  message: string;
+  [param: string]: unknown;
 }

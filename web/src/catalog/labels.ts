@@ -35,3 +35,12 @@ export function fieldLabel(object: string | undefined, field: string, lang: stri
   const found = obj?.fields.find((f) => f.name === field);
   return found ? label(found, lang) : field;
 }
+
+/** A choice of an enum field by the catalog's label in `lang` ("赢单" / "Won"); null when
+ * the catalog does not label it. */
+export function choiceLabel(object: string, field: string, value: string,
+                            lang: string): string | null {
+  const obj = current?.objects.find((o) => o.name === object || o.plural === object);
+  const labels = obj?.fields.find((f) => f.name === field)?.choice_labels?.[value];
+  return labels ? label(labels, lang) : null;
+}

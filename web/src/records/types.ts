@@ -1,6 +1,8 @@
 /** Shapes of the record API answers the record screens use (see src/vouch/records/). */
 
-export type { CatalogField, CatalogObject, FieldLevel, FieldType } from "../api/types";
+export type {
+  CatalogField, CatalogObject, Department, FieldLevel, FieldType, ItemsPage, RoleSummary,
+} from "../api/types";
 
 /** A reference as the API renders it: named when the viewer can view the target. */
 export interface ReferenceValue {
@@ -68,23 +70,4 @@ export interface PublicUser {
   display_name: string;
   department: { id: number; name: string | null; name_en: string | null };
   active: boolean;
-}
-
-export interface Department {
-  id: number;
-  name: string;
-  name_en: string | null;
-  parent_id: number | null;
-}
-
-export interface RoleSummary {
-  id: number;
-  key: string;
-  name: string;
-  name_en: string | null;
-}
-
-export interface ItemsPage<T> {
-  items: T[];
-  next_cursor: string | null;
 }
