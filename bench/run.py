@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, each printing ratios measured within one run.
 
-    python -m bench.run [--size N] [--dbs sqlite,postgresql] [--only o1|o5|o8] [--full]
+    python -m bench.run [--size N] [--dbs sqlite,postgresql] [--only o1|o5|o8|o9] [--full]
                         [--o8-workers W]
 
 Writes bench/results/latest.json (all numbers) and bench/results/latest.md (the tables).
@@ -71,12 +71,19 @@ def o8(size: int, dbs: list[str], workers: int, console: Console) -> dict[str, A
         return {"error": str(exc)}
 
 
+def o9(size: int, dbs: list[str], console: Console) -> dict[str, Any]:
+    from bench import o9_whatif
+
+    console.rule(f"O9 · what-if of a change to a role held by 1,000 users, {size:,} customers")
+    return o9_whatif.main(size=size, dbs=tuple(dbs), out=console)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--size", type=int, default=200_000, help="customers for O5 and O8")
+    ap.add_argument("--size", type=int, default=200_000, help="customers for O5, O8 and O9")
     ap.add_argument("--dbs", default="sqlite,postgresql")
-    ap.add_argument("--only", choices=["o1", "o5", "o8"])
+    ap.add_argument("--only", choices=["o1", "o5", "o8", "o9"])
     ap.add_argument("--full", action="store_true", help="every O1 variant on every query")
     ap.add_argument("--o8-workers", type=int, default=2, help="`vouch serve --workers` for O8")
     args = ap.parse_args(argv)
@@ -93,13 +100,16 @@ def main(argv: list[str] | None = None) -> int:
         results["o5"] = o5(args.size, args.dbs.split(","), console)
     if args.only in (None, "o8"):
         results["o8"] = o8(args.size, args.dbs.split(","), args.o8_workers, console)
+    if args.only in (None, "o9"):
+        results["o9"] = o9(args.size, args.dbs.split(","), console)
     results["wall_s"] = time.time() - started
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, default=str))
     (RESULTS / "latest.md").write_text(console.export_text())
     console.print(f"results: {RESULTS / 'latest.json'}, {RESULTS / 'latest.md'}")
     failed = bool(results.get("o1", {}).get("peers", {}).get("failures")
-                  or results.get("o8", {}).get("error"))
+                  or results.get("o8", {}).get("error")
+                  or results.get("o9", {}).get("target_met") is False)
     return 1 if failed else 0
 
 

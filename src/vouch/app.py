@@ -156,6 +156,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None,
 
 def _routers() -> list[APIRouter]:
     from vouch.access.api import router as access_router
+    from vouch.access.whatif_api import router as whatif_router
     from vouch.audit.api import router as audit_router
     from vouch.auth.api import router as auth_router
     from vouch.configcode.api import router as config_router
@@ -168,6 +169,6 @@ def _routers() -> list[APIRouter]:
     from vouch.workflow.settings_api import router as workflow_settings_router
 
     # Records last: their paths are generated per object from the catalog.
-    return [auth_router, audit_router, access_router, org_router, reports_router,
+    return [auth_router, audit_router, access_router, whatif_router, org_router, reports_router,
             reviews_router, config_router, workflow_settings_router, requests_router,
             notifications_router, records_router]

@@ -1,7 +1,8 @@
-"""vouch check · vouch matrix · vouch roles list/show"""
+"""vouch check · vouch matrix · vouch roles list/show · vouch access what-if"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -196,3 +197,126 @@ def roles_show(
         for fr in rules:
             ft.add_row(fr["object"], fr["field"] or f"[{fr['class']}]", fr["level"])
         console.print(ft)
+
+
+# --- vouch access what-if ------------------------------------------------------------------
+
+access_app = typer.Typer(help="Access administration: what a change would do.",
+                         no_args_is_help=True)
+
+
+def _change_from(file: Path | None, kind: str | None, op: str | None, target: int | None,
+                 body: str | None) -> dict[str, Any]:
+    """The change: a file holding the API's request ({"change": …} or the change itself),
+    or --kind/--op/--id/--body."""
+    import json
+
+    if file is not None:
+        try:
+            raw = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            fail(f"cannot read {file}: {exc}")
+        change = raw.get("change", raw) if isinstance(raw, dict) else None
+        if not isinstance(change, dict):
+            fail(f"{file} holds no change object")
+        return change
+    if kind is None or op is None:
+        fail("give --file, or --kind and --op (with --id and --body as the change needs)")
+    try:
+        parsed = json.loads(body) if body else {}
+    except ValueError as exc:
+        fail(f"--body is not JSON: {exc}")
+    return {"kind": kind, "op": op, "id": target, "body": parsed}
+
+
+@access_app.command("what-if")
+def what_if_cmd(
+    as_user: Annotated[str, typer.Option("--as", help="who asks (needs manage_roles, or "
+                                         "delegate_admin for an assignment)")],
+    file: Annotated[Path | None, typer.Option("--file", help="a JSON file: the body of "
+                                              "POST /api/v1/access/what-if")] = None,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help="role, assignment, sharing_rule or restriction_rule")] = None,
+    op: Annotated[str | None, typer.Option("--op", help="create, update or delete")] = None,
+    target: Annotated[int | None, typer.Option("--id", help="what to update or delete")] = None,
+    body: Annotated[str | None, typer.Option(
+        "--body", help="the real endpoint's JSON body (reason and version included)")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000,
+                                       help="users listed at most")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="the API's answer as JSON")] = False,
+) -> None:
+    """What a proposed access change would do, per affected user, without saving it.
+    Exit 0 with the answer; 2 when the change itself would be refused (the error said as
+    the API says it)."""
+    from pydantic import ValidationError
+    from sqlalchemy.orm import Session as DbSession
+
+    from vouch.access.whatif import parse_body, what_if
+    from vouch.access.whatif.schemas import ChangeIn
+    from vouch.context import RequestContext
+    from vouch.errors import VouchError
+
+    raw = _change_from(file, kind, op, target, body)
+    eng = engine()
+    require_schema(eng)
+    try:
+        change = ChangeIn.model_validate(raw)
+        inner = parse_body(change.kind, change.op, change.body)
+    except ValidationError as exc:
+        fail("; ".join(f"{'.'.join(map(str, e['loc'])) or 'change'}: {e['msg']}"
+                       for e in exc.errors()))
+    with DbSession(eng) as session:
+        u = user_by_name(session, as_user)
+        ctx = RequestContext.for_user(session, u.id, utcnow())
+        try:
+            answer = what_if(ctx, change.kind, change.op, change.id, inner, limit=limit)
+        except VouchError as exc:
+            if as_json:
+                print_json(exc.body())
+            fail(f"{exc.status} {exc.message}")
+        finally:
+            session.rollback()
+    if as_json:
+        print_json(answer)
+        return
+    _print_answer(answer)
+
+
+def _scopes_text(scopes: list[str]) -> str:
+    return "+".join(scopes) if scopes else "·"
+
+
+def _print_answer(answer: dict[str, Any]) -> None:
+    t = answer["totals"]
+    c = answer["change"]
+    console.print(f"[bold]{c['kind']} {c['op']}[/bold]"
+                  + (f" #{c['id']}" if c["id"] else "")
+                  + f" at policy version {answer['policy_version']}: "
+                  f"{t['changed']} of {t['users']} user(s) affected, {t['unchanged']} "
+                  "unchanged", highlight=False)
+    for note in answer["notes"]:
+        console.print(f"note: {note['message']}", highlight=False)
+    if t["records"]:
+        console.print("records: " + ", ".join(
+            f"{r['object']} +{r['visible']:,} visible / −{r['invisible']:,} invisible"
+            for r in t["records"]), highlight=False)
+    if not answer["users"]:
+        return
+    table = Table("user", "roles", "permissions", "scopes", "fields", "records",
+                  title="users whose access would change")
+    for u in answer["users"]:
+        roles = " ".join([f"+{k}" for k in u["roles"]["added"]]
+                         + [f"−{k}" for k in u["roles"]["removed"]])
+        perms = " ".join([f"+{k}" for k in u["permissions"]["added"]]
+                         + [f"−{k}" for k in u["permissions"]["removed"]])
+        scopes = "\n".join(f"{s['object']}.{s['action']}: {_scopes_text(s['before'])} → "
+                           f"{_scopes_text(s['after'])}" for s in u["scopes"])
+        fields = "\n".join(f"{f['object']}.{f['field']}: {f['before']} → {f['after']}"
+                           for f in u["fields"])
+        records = "\n".join(f"{r['object']}: +{r['visible']:,} / −{r['invisible']:,}"
+                            for r in u["records"])
+        table.add_row(f"{u['display_name']} ({u['username']})", roles, perms, scopes, fields,
+                      records)
+    console.print(table)
+    if answer["next_offset"] is not None:
+        console.print(f"… {t['changed'] - len(answer['users'])} more (--limit, or --json)")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from vouch.cli.access import check, matrix_cmd, roles_app
+from vouch.cli.access import access_app, check, matrix_cmd, roles_app
 from vouch.cli.audit import audit_app
 from vouch.cli.common import console, engine, fail
 from vouch.cli.config import config_app
@@ -21,6 +21,7 @@ app = typer.Typer(help="Vouch: a CRM whose heart is permission management.",
 app.command("check")(check)
 app.command("matrix")(matrix_cmd)
 app.add_typer(roles_app, name="roles")
+app.add_typer(access_app, name="access")
 app.add_typer(records_app, name="records")
 app.command("serve")(serve)
 app.add_typer(audit_app, name="audit")
