@@ -614,3 +614,46 @@ def test_cli_what_if(env: Env) -> None:
                                 "--op", "update", "--id", str(doc["id"]), "--body",
                                 json.dumps(body)], env={"VOUCH_DATABASE_URL": url})
     assert table.exit_code == 0 and "chenjing" in table.output
+
+
+# --- separation of duties ----------------------------------------------------------------------
+
+
+def test_a_conflicting_pair_and_the_two_person_rule(env: Env) -> None:
+    """A role that conflicts with one the user holds is the same 409 as saving it; under
+    the two-person rule the answer is the grant's impact, with a note that saving makes a
+    grant request (the real endpoint answers 202)."""
+    admin = env.admin
+    pair = admin.post(f"{API}/role-conflicts", json={
+        "role_a_id": env.roles["finance"], "role_b_id": env.roles["support"], "reason": R})
+    assert pair.status_code == 201, pair.text
+    clash = {"user_id": env.users["zhaomin"], "role_id": env.roles["support"], "reason": R}
+    version, head = version_now(env.engine), audit_head(env.engine)
+    r = admin.post(WHAT_IF, json={"change": {"kind": "assignment", "op": "create",
+                                             "body": clash}})
+    assert version_now(env.engine) == version and audit_head(env.engine) == head
+    real = admin.post(f"{API}/assignments", json=clash)
+    assert r.status_code == 409 and (r.status_code, r.json()) == (real.status_code,
+                                                                  real.json())
+    assert admin.request("DELETE", f"{API}/role-conflicts/{pair.json()['id']}",
+                         json={"reason": R}).status_code == 204
+
+    def two_person(on: bool) -> None:
+        current = admin.get(f"{API}/settings/workflow").json()
+        r = admin.patch(f"{API}/settings/workflow", json={
+            "two_person_rule": on, "version": current["version"], "reason": R})
+        assert r.status_code == 200, r.text
+
+    two_person(True)
+    try:
+        audit = {"user_id": env.users["wi_rep3"], "role_id": env.roles["auditor"],
+                 "reason": R}
+        r = admin.post(WHAT_IF, json={"change": {"kind": "assignment", "op": "create",
+                                                 "body": audit}})
+        assert r.status_code == 200, r.text
+        answer = r.json()
+        assert [n["code"] for n in answer["notes"]] == ["needs_second_approval"]
+        assert answer["users"][0]["permissions"]["added"] == ["view_audit"]
+        assert admin.post(f"{API}/assignments", json=audit).status_code == 202
+    finally:
+        two_person(False)
