@@ -5,11 +5,13 @@
     record_filter(profile, obj, action, now)     -> SQLAlchemy clause
     explain(profile, obj, action, record, now)   -> Explanation
     matrix(profile)                              -> effective permissions
+    diff(before, after)                          -> what a proposed change alters (what-if)
 """
 
 from vouch.access.engine.check import StaleProfile, can
 from vouch.access.engine.condition import ConditionError, parse_condition
 from vouch.access.engine.decision import Decision, Explanation, LayerResult
+from vouch.access.engine.diff import ProfileDiff, diff
 from vouch.access.engine.explain import explain, matrix
 from vouch.access.engine.facts import (
     AssignmentFact,
@@ -55,6 +57,7 @@ __all__ = [
     "GrantFact",
     "LayerResult",
     "PrincipalRef",
+    "ProfileDiff",
     "RecordFacts",
     "RoleFact",
     "RuleFact",
@@ -70,6 +73,7 @@ __all__ = [
     "compile_profile",
     "compile_sql",
     "density",
+    "diff",
     "explain",
     "field_level",
     "leaves",

@@ -7,11 +7,12 @@ change leaves each user):
 
 - per user (`sql_changes`): one COUNT per (user, object), both predicates compiled by
   `compile_sql` as `record_filter` does. Exact and direct; for a handful of users.
-- grouped (`Cells`): one GROUP BY per object, over (owner, department, the record id of
-  a record that carries manual shares, and the truth of each field test the predicates
-  use). Every leaf of a view predicate is a function of those columns (scope branches of
-  owner and department, rule conditions of field tests, shares of the record), so each
-  group — a *cell* — is wholly inside or wholly outside any user's filter. The cells are
+- grouped (`Cells`): one GROUP BY per object over (owner, department, the truth of each
+  field test the predicates use), and the few records with unexpired manual shares read
+  on their own, each its own group. Every leaf of a view predicate is a function of those
+  (scope branches of owner and department, rule conditions of field tests, shares of the
+  record), so each group — a *cell* — is wholly inside or wholly outside any user's
+  filter. The cells are
   laid out as runs of bits (one bit per record, a cell's records side by side, cells
   sorted by owner), a leaf becomes the bitmask of its cells, AND/OR/NOT become bitwise
   operations on Python integers, and a count is a popcount. The per-user work is then a
@@ -155,8 +156,9 @@ class Cells:
     @classmethod
     def load(cls, session: Session, obj: str, now: datetime, preds: Sequence[Pred],
              user_departments: dict[int, int]) -> Cells | None:
-        """One GROUP BY over the object's table; None when the predicates test too many
-        fields for cells to pay (the caller counts per user)."""
+        """One GROUP BY over the object's table and one read of its shared records; None
+        when the predicates test too many fields for cells to pay (the caller counts per
+        user)."""
         tests: list[FieldTest] = []
         for p in preds:
             for leaf in leaves(p):
@@ -168,34 +170,44 @@ class Cells:
         c = table.c
         shared_ids = select(Share.record_id).where(
             Share.object == obj, or_(Share.expires_at.is_(None), Share.expires_at > now))
-        inner = select(
-            c.owner_id.label("o"), c.department_id.label("d"),
-            case((c.id.in_(shared_ids), c.id), else_=None).label("s"),
-            *(case((compile_sql(t, table, now), 1), else_=0).label(f"b{i}")
-              for i, t in enumerate(tests)),
-        ).subquery("cells")
-        keys: list[Any] = [inner.c.o, inner.c.d, inner.c.s,
-                           *(inner.c[f"b{i}"] for i in range(len(tests)))]
-        rows = list(session.execute(
-            select(*keys, func.count()).group_by(*keys)
-            .execution_options(**{ENGINE_FACTS: True})
-        ).all())
+        bits = [case((compile_sql(t, table, now), 1), else_=0).label(f"b{i}")
+                for i, t in enumerate(tests)]
+        owner: Any = c.owner_id
+        dept: Any = c.department_id
+        if session.get_bind().dialect.name == "sqlite":
+            # Grouping by the bare columns makes SQLite walk the owner index and fetch
+            # every row for its department; as expressions it scans the table once.
+            owner, dept = owner + 0, dept + 0
+        inner = select(owner.label("o"), dept.label("d"), *bits).subquery("cells")
+        keys: list[Any] = [inner.c.o, inner.c.d, *(inner.c[f"b{i}"] for i in range(len(tests)))]
+        groups: dict[tuple[Any, ...], int] = {
+            tuple(row[:-1]): int(row[-1]) for row in session.execute(
+                select(*keys, func.count()).group_by(*keys)
+                .execution_options(**{ENGINE_FACTS: True}))}
+        # Records with unexpired manual shares leave their group for a cell of their own.
+        shared = session.execute(
+            select(c.id, c.owner_id, c.department_id, *bits).where(c.id.in_(shared_ids))
+            .execution_options(**{ENGINE_FACTS: True})).all()
+        for rec in shared:
+            groups[tuple(rec[1:])] -= 1
+        rows: list[tuple[Any, ...]] = [(k[0], k[1], None, *k[2:], n)
+                                       for k, n in groups.items() if n > 0]
+        rows += [(rec[1], rec[2], rec[0], *rec[3:], 1) for rec in shared]
         rows.sort(key=lambda r: (r[0], r[1], r[2] is not None, r[2] or 0, tuple(r[3:-1])))
         owners: dict[int, tuple[int, int]] = {}
         departments: dict[int, list[tuple[int, int]]] = {}
         test_runs: list[list[tuple[int, int]]] = [[] for _ in tests]
         record_bit: dict[int, int] = {}
         pos = 0
-        for row in rows:
-            owner, dept, shared, bits, n = row[0], row[1], row[2], row[3:-1], int(row[-1])
-            first = owners.get(owner, (pos, pos))[0]
-            owners[owner] = (first, pos + n)
-            departments.setdefault(dept, []).append((pos, n))
-            for i, bit in enumerate(bits):
-                if bit:
+        for cell in rows:
+            o, d, sid, flags, n = cell[0], cell[1], cell[2], cell[3:-1], int(cell[-1])
+            owners[o] = (owners.get(o, (pos, pos))[0], pos + n)
+            departments.setdefault(d, []).append((pos, n))
+            for i, flag in enumerate(flags):
+                if flag:
                     test_runs[i].append((pos, n))
-            if shared is not None:
-                record_bit[shared] = pos
+            if sid is not None:
+                record_bit[sid] = pos
             pos += n
         share_masks: dict[tuple[str, int, str], int] = {}
         if record_bit:
