@@ -8,8 +8,12 @@ Screenshots go to test-artifacts/ (git-ignored).
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -90,16 +94,26 @@ def context(browser: Browser, server: Server, request: pytest.FixtureRequest
     ctx.close()
 
 
-@pytest.fixture
-def page(context: BrowserContext) -> Iterator[Page]:
-    """A page that fails the test on a JavaScript error or a refused resource."""
+@contextmanager
+def watched_page(context: BrowserContext, *expected: int) -> Iterator[Page]:
+    """A new page that fails the test on a JavaScript error or a refused resource, except
+    refusals with an `expected` status, which the test provokes (and 401: the console
+    asks who is signed in before anyone is)."""
     pg = context.new_page()
+    allowed = re.compile(rf"\b({'|'.join(str(s) for s in (401, *expected))})\b")
     problems: list[str] = []
     pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     pg.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
-          if msg.type == "error" and "401" not in msg.text else None)
+          if msg.type == "error" and not allowed.search(msg.text) else None)
     yield pg
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A page that fails the test on a JavaScript error or a refused resource."""
+    with watched_page(context) as pg:
+        yield pg
 
 
 def screenshot(page: Page, name: str, full_page: bool = False) -> Path:
@@ -107,8 +121,12 @@ def screenshot(page: Page, name: str, full_page: bool = False) -> Path:
     the top), or the whole page."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    # what is still loading is not what a person reads: wait for spinners, skeletons and
+    # the faded content behind them; fades and slides still running are taken at their end
+    expect(page.locator(".ant-spin-spinning, .ant-spin-blur, .ant-skeleton-active")
+           ).to_have_count(0)
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(path), full_page=full_page)
+    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
     return path
 
 
@@ -128,6 +146,28 @@ def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
 API = "/api/v1"
 
 
+def open_list(page: Page, obj: str) -> None:
+    """The list of `obj` at its address, once its first page and total have arrived."""
+    page.goto(f"/records/{obj}")
+    list_loaded(page, obj)
+
+
+def list_loaded(page: Page, obj: str) -> None:
+    # the list screen (Home's recent records are marked with their object too)
+    expect(page.locator(f"[data-object={obj}]:has([data-total])")).to_be_visible()
+    expect(page.locator("[data-total]")).to_be_visible()
+    expect(page.locator(".ant-table-tbody .ant-spin-spinning")).to_have_count(0)
+
+
+def header_keys(page: Page) -> list[str]:
+    cells = page.locator("thead th[data-column]").all()
+    return [str(c.get_attribute("data-column")) for c in cells]
+
+
+def column_texts(page: Page, key: str) -> list[str]:
+    return page.locator(f"tbody td[data-column={key}]").all_inner_texts()
+
+
 def api_get(page: Page, path: str, **params: Any) -> Any:
     """The API's own answer for the signed-in user (the page's session cookie)."""
     res = page.request.get(f"{API}{path}", params=params)
@@ -140,3 +180,37 @@ def api_patch(page: Page, path: str, body: dict[str, Any]) -> Any:
     res = page.request.patch(f"{API}{path}", data=body, headers={"X-CSRF-Token": token})
     assert res.ok, f"{path}: {res.status} {res.text()}"
     return res.json()
+
+
+class Client:
+    """The API as one demo user with a bearer token, beside the browser: test setup and
+    the checks behind the screens."""
+
+    def __init__(self, server: Server, username: str) -> None:
+        self.base = server.base
+        self.token: str | None = None
+        self.token = self.call("POST", "/auth/token",
+                               {"username": username, "password": DEMO_PASSWORD})["access_token"]
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        headers = {"content-type": "application/json"}
+        if self.token:
+            headers["authorization"] = f"Bearer {self.token}"
+        req = urllib.request.Request(f"{self.base}{API}{path}", method=method, headers=headers,
+                                     data=None if body is None else json.dumps(body).encode())
+        with urllib.request.urlopen(req, timeout=10) as res:
+            raw = res.read()
+            return json.loads(raw) if raw else None
+
+    def get(self, path: str) -> Any:
+        return self.call("GET", path)
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        return self.call("POST", path, body)
+
+    def role(self, key: str) -> dict[str, Any]:
+        return next(r for r in self.get("/roles")["items"] if r["key"] == key)
+
+    def user(self, username: str) -> dict[str, Any]:
+        found = self.get(f"/users?q={username}")["items"]
+        return next(u for u in found if u["username"] == username)

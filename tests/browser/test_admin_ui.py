@@ -6,55 +6,19 @@ a value refused on its field), and who sees the Administration menu."""
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.browser.conftest import screenshot, sign_in
-from tests.conftest import DEMO_PASSWORD
+from tests.browser.conftest import Client, screenshot, sign_in
 from tests.test_serve import Server
 
 pytestmark = pytest.mark.browser
 
-API = "/api/v1"
 KAM_KEY = "key_account_manager"
 KAM_NAME = "大客户经理"
-
-
-class Client:
-    """The API as one demo user, with a bearer token: the checks behind the screens."""
-
-    def __init__(self, server: Server, username: str) -> None:
-        self.base = server.base
-        self.token: str | None = None
-        self.token = self.call("POST", "/auth/token",
-                               {"username": username, "password": DEMO_PASSWORD})["access_token"]
-
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        headers = {"content-type": "application/json"}
-        if self.token:
-            headers["authorization"] = f"Bearer {self.token}"
-        req = urllib.request.Request(f"{self.base}{API}{path}", method=method, headers=headers,
-                                     data=None if body is None else json.dumps(body).encode())
-        with urllib.request.urlopen(req, timeout=10) as res:
-            raw = res.read()
-            return json.loads(raw) if raw else None
-
-    def get(self, path: str) -> Any:
-        return self.call("GET", path)
-
-    def role(self, key: str) -> dict[str, Any]:
-        return next(r for r in self.get("/roles")["items"] if r["key"] == key)
-
-    def user(self, username: str) -> dict[str, Any]:
-        found = self.get(f"/users?q={username}")["items"]
-        return next(u for u in found if u["username"] == username)
 
 
 def customer_scopes(client: Client) -> dict[str, list[str]]:

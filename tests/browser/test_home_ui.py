@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.request
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -15,41 +14,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.browser.conftest import screenshot, sign_in
-from tests.conftest import DEMO_PASSWORD
+from tests.browser.conftest import Client, screenshot, sign_in
 from tests.test_serve import Server
 
 pytestmark = pytest.mark.browser
 
-API = "/api/v1"
 OVERDUE_TASK = "催收逾期回款"
 CONTRACT_AMOUNT = "654321.00"
-
-
-class Client:
-    """The API as one demo user, with a bearer token (test setup only)."""
-
-    def __init__(self, server: Server, username: str) -> None:
-        self.base = server.base
-        self.token = self._call("POST", "/auth/token",
-                                {"username": username, "password": DEMO_PASSWORD}
-                                )["access_token"]
-
-    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        req = urllib.request.Request(
-            f"{self.base}{API}{path}", method=method,
-            data=None if body is None else json.dumps(body).encode(),
-            headers={"content-type": "application/json",
-                     **({"authorization": f"Bearer {self.token}"}
-                        if getattr(self, "token", None) else {})})
-        with urllib.request.urlopen(req, timeout=10) as res:
-            return json.loads(res.read())
-
-    def get(self, path: str) -> Any:
-        return self._call("GET", path)
-
-    def post(self, path: str, body: dict[str, Any]) -> Any:
-        return self._call("POST", path, body)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import API, api_get, api_patch, screenshot, sign_in
+from tests.browser.conftest import (
+    API,
+    api_get,
+    api_patch,
+    column_texts,
+    header_keys,
+    open_list,
+    screenshot,
+    sign_in,
+)
 
 
 @pytest.fixture
@@ -25,23 +34,6 @@ def racing_page(context: BrowserContext) -> Iterator[Page]:
           if msg.type == "error" and not re.search(r"\b(401|409)\b", msg.text) else None)
     yield pg
     assert not problems, "\n".join(problems)
-
-
-def open_list(page: Page, obj: str) -> None:
-    page.goto(f"/records/{obj}")
-    expect(page.locator(f"[data-object={obj}]")).to_be_visible()
-    # the first page and its total have arrived
-    expect(page.locator("[data-total]")).to_be_visible()
-    expect(page.locator(".ant-table-tbody .ant-spin-spinning")).to_have_count(0)
-
-
-def header_keys(page: Page) -> list[str]:
-    cells = page.locator("thead th[data-column]").all()
-    return [str(c.get_attribute("data-column")) for c in cells]
-
-
-def column_texts(page: Page, key: str) -> list[str]:
-    return page.locator(f"tbody td[data-column={key}]").all_inner_texts()
 
 
 def test_sales_rep_sees_only_her_customers_without_delete_or_export(page: Page) -> None:

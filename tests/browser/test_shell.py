@@ -64,12 +64,13 @@ def test_switching_language_changes_menu_and_header_and_is_remembered(page: Page
     menu.get_by_text("客户", exact=True).click()
     expect(page.get_by_test_id("language-switch")).to_contain_text("简体中文")
     choose_language(page, "English")
-    for text in ("Home", "Records", "Customer", "Contract", "My account"):
+    for text in ("Home", "Records", "Customers", "Contracts", "My account"):
         expect(menu).to_contain_text(text)
     for text in ("首页", "业务数据", "客户", "我的账户"):
         expect(menu).not_to_contain_text(text)
     expect(page.get_by_test_id("language-switch")).to_contain_text("English")
-    expect(page.get_by_role("heading", name="Customer", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Customers", exact=True)).to_be_visible()
+    expect(page).to_have_title("Customers · Vouch CRM")  # the tab says where one is
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_test_id("user-menu").click()
     expect(page.get_by_role("menuitem", name="Sign out")).to_be_visible()
@@ -83,10 +84,10 @@ def test_switching_language_changes_menu_and_header_and_is_remembered(page: Page
     screenshot(page, "account-en")
     page.reload()  # remembered in this browser
     expect(menu).to_contain_text("My account")
-    expect(page).to_have_title("Vouch CRM")
+    expect(page).to_have_title("My account · Vouch CRM")
     choose_language(page, "简体中文")
     expect(page.get_by_role("heading", name="我的账户")).to_be_visible()
-    expect(page).to_have_title("Vouch 客户关系管理")
+    expect(page).to_have_title("我的账户 · Vouch 客户关系管理")
 
 
 @pytest.mark.locale("en-US")

@@ -1,6 +1,6 @@
 import { Button, Result, Spin } from "antd";
 import { useTranslation } from "react-i18next";
-import { BrowserRouter, Navigate, Route, Routes, useLocation, useRoutes } from "react-router-dom";
+import { Navigate, RouterProvider, createBrowserRouter, useLocation, useRoutes } from "react-router-dom";
 
 import { describeError } from "./api/client";
 import { AuthProvider, useAuth } from "./auth/AuthContext";
@@ -40,16 +40,18 @@ function SignedIn() {
   );
 }
 
+// A data router (not <BrowserRouter>): forms use its navigation blocker to ask before
+// unsaved changes are left behind.
+const router = createBrowserRouter([
+  { path: "/login", element: <LoginPage /> },
+  { path: "*", element: <SignedIn /> },
+]);
+
 export default function App() {
   return (
     <LanguageProvider>
       <AuthProvider>
-        <BrowserRouter>
-          <Routes>
-            <Route path="/login" element={<LoginPage />} />
-            <Route path="/*" element={<SignedIn />} />
-          </Routes>
-        </BrowserRouter>
+        <RouterProvider router={router} />
       </AuthProvider>
     </LanguageProvider>
   );

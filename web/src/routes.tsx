@@ -2,8 +2,9 @@
 // (its own chunk), so a user downloads only the screens they open.
 //
 // Conventions for feature folders:
-// - record screens: /records/:object (list) and /records/:object/:id (detail), where
-//   :object is the catalog object's name (customer, contract, …);
+// - record screens: /records/:object (list), /records/:object/:id (detail) and
+//   /records/:object/:id/edit (detail with its edit form open), where :object is the
+//   catalog object's name (customer, contract, …);
 // - a screen enters the menu here, with the condition under which the user sees it; a
 //   menu entry is only added together with a real screen.
 
@@ -21,7 +22,7 @@ import { accessMenuEntries, myAccessMenuEntry } from "./access/menu";
 import { adminMenuEntries } from "./admin/menu";
 import type { CatalogObject, Me } from "./api/types";
 import { auditMenuEntries } from "./audit/menu";
-import { label } from "./catalog/labels";
+import { pluralLabel } from "./catalog/labels";
 import { Lazy } from "./layout/Lazy";
 import NotFoundPage from "./layout/NotFoundPage";
 
@@ -40,6 +41,12 @@ const ExplainPage = lazy(() => import("./access/ExplainPage"));
 const EffectivePermissionsPage = lazy(() => import("./access/EffectivePermissionsPage"));
 const MyAccessPage = lazy(() => import("./access/MyAccessPage"));
 const AuditPage = lazy(() => import("./audit/AuditPage"));
+const Gate = lazy(() => import("./access/Gate"));
+
+// Who may open the administration screens (as the side menu offers them, admin/rights.ts):
+// anyone else who follows a link there is told which permission the page needs.
+const USER_READERS = ["manage_users", "view_audit"];
+const ROLE_READERS = ["manage_roles", "view_audit"];
 
 /** Each object's icon in the menu (an object added later gets the generic one). */
 const OBJECT_ICONS: Record<string, ReactNode> = {
@@ -58,12 +65,13 @@ const OBJECT_ICONS: Record<string, ReactNode> = {
 export const shellRoutes: RouteObject[] = [
   { index: true, element: <Lazy><HomePage /></Lazy> },
   { path: "records/:object", element: <Lazy><RecordListPage /></Lazy> },
-  { path: "records/:object/:id", element: <Lazy><RecordDetailPage /></Lazy> },
+  // one route with and without /edit: opening the form does not reload the record
+  { path: "records/:object/:id/edit?", element: <Lazy><RecordDetailPage /></Lazy> },
   { path: ACCOUNT_PATH.slice(1), element: <Lazy><AccountPage /></Lazy> },
-  { path: "admin/org", element: <Lazy><OrgPage /></Lazy> },
-  { path: "admin/roles", element: <Lazy><RolesPage /></Lazy> },
-  { path: "admin/roles/:id", element: <Lazy><RoleEditorPage /></Lazy> },
-  { path: "admin/assignments", element: <Lazy><AssignmentsPage /></Lazy> },
+  { path: "admin/org", element: <Lazy><Gate anyOf={USER_READERS}><OrgPage /></Gate></Lazy> },
+  { path: "admin/roles", element: <Lazy><Gate anyOf={ROLE_READERS}><RolesPage /></Gate></Lazy> },
+  { path: "admin/roles/:id", element: <Lazy><Gate anyOf={ROLE_READERS}><RoleEditorPage /></Gate></Lazy> },
+  { path: "admin/assignments", element: <Lazy><Gate anyOf={ROLE_READERS}><AssignmentsPage /></Gate></Lazy> },
   { path: "access/rules", element: <Lazy><RulesPage /></Lazy> },
   { path: "access/explain", element: <Lazy><ExplainPage /></Lazy> },
   { path: "access/permissions", element: <Lazy><EffectivePermissionsPage /></Lazy> },
@@ -94,7 +102,7 @@ export function recordListPath(object: string): string {
 export function navigation({ me, objects, language, t }: NavigationInput): MenuItem[] {
   const items: MenuItem[] = [{ key: "/", icon: <HomeOutlined />, label: t("menu.home") }];
   const records = viewableObjects(objects).map((o) => ({
-    key: recordListPath(o.name), label: label(o, language), icon: OBJECT_ICONS[o.name] ?? <FileTextOutlined />,
+    key: recordListPath(o.name), label: pluralLabel(o, language), icon: OBJECT_ICONS[o.name] ?? <FileTextOutlined />,
   }));
   if (records.length) {
     items.push({ key: "records", type: "group", label: t("menu.records"), children: records });

@@ -12,7 +12,8 @@ export default function Gate({ anyOf, children }: { anyOf: readonly string[]; ch
   const { t } = useTranslation("access");
   const me = useMe();
   if (anyOf.some((p) => me.permissions.includes(p))) return <>{children}</>;
-  const names = anyOf.map((p) => t(`common:permissions.${p}`, { defaultValue: p }));
+  // each permission in its own quotes: “用户管理”或“查看审计日志”
+  const names = anyOf.map((p) => `“${t(`common:permissions.${p}`, { defaultValue: p })}”`);
   return (
     <div data-testid="forbidden">
       <Result status="403" title={t("gate.title")}

@@ -2,6 +2,28 @@
 // Kept outside React so that plain functions (describeError) can name things too.
 
 import type { Catalog, CatalogField, CatalogObject } from "../api/types";
+import i18n, { addNamespace } from "../i18n";
+
+// The catalog labels each object in the singular ("Customer"); lists, menus and page
+// titles name them in the plural. Chinese nouns have no plural form: Chinese uses the
+// catalog's label, so only English needs these (an object added later falls back to its
+// singular label until it is listed here).
+addNamespace("catalog", {
+  "zh-CN": {},
+  en: {
+    plural: {
+      customer: "Customers",
+      contact: "Contacts",
+      opportunity: "Opportunities",
+      contract: "Contracts",
+      payment: "Payments",
+      service_record: "Service records",
+      activity: "Activities",
+      task: "Tasks",
+      sales_plan: "Sales plans",
+    },
+  },
+});
 
 let current: Catalog | null = null;
 
@@ -17,6 +39,13 @@ function isChinese(lang: string): boolean {
 export function label(item: Pick<CatalogObject | CatalogField, "label_zh" | "label_en">,
                       lang: string): string {
   return isChinese(lang) ? item.label_zh : item.label_en;
+}
+
+/** An object's name for a list of its records: "客户" / "Customers". */
+export function pluralLabel(obj: Pick<CatalogObject, "name" | "label_zh" | "label_en">,
+                            lang: string): string {
+  if (isChinese(lang)) return obj.label_zh;
+  return i18n.t(`catalog:plural.${obj.name}`, { lng: "en", defaultValue: obj.label_en });
 }
 
 /** "客户" / "customer" (English lower-cased inside sentences when `lower`). */

@@ -33,9 +33,12 @@ export interface Formatters {
 
 export function formatters(lang: string): Formatters {
   const date = new Intl.DateTimeFormat(lang, { year: "numeric", month: "short", day: "numeric" });
-  const dateTime = new Intl.DateTimeFormat(lang, {
-    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
-  });
+  // Chinese writes instants as 2026/11/20 17:05; English spells the month (11/02/2026
+  // reads as 2 November to many English readers), like the date alone.
+  const dateTime = new Intl.DateTimeFormat(lang, lang.toLowerCase().startsWith("zh")
+    ? { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+        hourCycle: "h23" }
+    : { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
   const relative = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
   const empty = "—";
   return {

@@ -5,7 +5,7 @@ import {
   LogoutOutlined, MenuFoldOutlined, MenuUnfoldOutlined, UserOutlined,
 } from "@ant-design/icons";
 import { Avatar, Button, Dropdown, Grid, Layout, Menu, Space, Typography, theme } from "antd";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useNavigate } from "react-router-dom";
 
@@ -25,6 +25,17 @@ function keysOf(items: MenuItem[]): string[] {
     const children = "children" in item && item.children ? keysOf(item.children) : [];
     return typeof item.key === "string" ? [item.key, ...children] : children;
   });
+}
+
+/** The label of the menu entry with this key, when it is plain text. */
+function labelOf(items: MenuItem[], key: string): string | null {
+  for (const item of items) {
+    if (!item) continue;
+    if (item.key === key && "label" in item && typeof item.label === "string") return item.label;
+    const inner = "children" in item && item.children ? labelOf(item.children, key) : null;
+    if (inner) return inner;
+  }
+  return null;
 }
 
 export default function AppLayout() {
@@ -48,6 +59,12 @@ export default function AppLayout() {
       .sort((a, b) => b.length - a.length)[0];
     return match ? [match] : [];
   }, [items, pathname]);
+
+  // The tab says where the user is ("客户 · Vouch CRM"), in the current language.
+  const screenName = selected[0] ? labelOf(items, selected[0]) : null;
+  useEffect(() => {
+    document.title = screenName ? `${screenName} · ${t("app.title")}` : t("app.title");
+  }, [screenName, t]);
 
   const userMenu = {
     items: [

@@ -7,7 +7,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { ApiError, api, describeError } from "../api/client";
-import { apiPath, objectLabel } from "./fields";
+import { apiPath, objectNoun } from "./fields";
 import ImportReportView from "./ImportReportView";
 import { saveBlob, templateCsv } from "./importTemplate";
 import type { CatalogObject, ImportReport } from "./types";
@@ -133,7 +133,7 @@ export default function ImportWizard({ obj, open, onClose, onImported }: Props) 
   return (
     <Modal
       open={open}
-      title={t("import.title", { object: objectLabel(obj, i18n.language) })}
+      title={t("import.title", { object: objectNoun(obj, i18n.language) })}
       onCancel={close}
       width={800}
       footer={footer()}

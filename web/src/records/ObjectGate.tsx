@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useParams } from "react-router-dom";
 
 import { useCatalog } from "../catalog/CatalogContext";
-import { can, findObject, objectLabel } from "./fields";
+import { can, findObject, objectNoun } from "./fields";
 import type { CatalogObject } from "./types";
 
 interface Props {
@@ -32,7 +32,7 @@ export default function ObjectGate({ children }: Props) {
       <Result
         status="403"
         title={t("gate.noViewTitle")}
-        subTitle={t("gate.noView", { object: objectLabel(obj, i18n.language) })}
+        subTitle={t("gate.noView", { object: objectNoun(obj, i18n.language) })}
       />
     );
   }

@@ -1,5 +1,7 @@
 /** `/records/:object/:id`: one record as this user may see it, the actions they may take
- * on it (edit, delete, transfer, share), its shares and the records that point at it. */
+ * on it (edit, delete, transfer, share), its shares and the records that point at it.
+ * `/records/:object/:id/edit` is the same page with the edit form open; a user who may
+ * not edit the record is told so there, naming the action. */
 
 import { DeleteOutlined, EditOutlined, QuestionCircleOutlined, SwapOutlined } from "@ant-design/icons";
 import {
@@ -17,12 +19,12 @@ import {
 } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate, useParams } from "react-router-dom";
+import { Link, useLocation, useMatch, useNavigate, useParams } from "react-router-dom";
 
 import { explainHref } from "../access/paths";
 import { ApiError, api, describeError } from "../api/client";
 import { useAuth } from "../auth/AuthContext";
-import { apiPath, can, objectLabel, recordPath, titleField } from "./fields";
+import { apiPath, can, editPath, objectLabel, objectNoun, pluralLabel, recordPath, titleField } from "./fields";
 import "./i18n";
 import ObjectGate from "./ObjectGate";
 import RecordDescriptions from "./RecordDescriptions";
@@ -52,10 +54,13 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
   const { message } = App.useApp();
   const { t, i18n } = useTranslation("records");
   const navigate = useNavigate();
+  const location = useLocation();
+  const editing = useMatch("/records/:object/:id/edit") !== null;
   const { record, setRecord, loading, error, reload } = useRecord(obj, id);
-  const [editing, setEditing] = useState(false);
   const [transferring, setTransferring] = useState(false);
   const label = objectLabel(obj, i18n.language);
+  const noun = objectNoun(obj, i18n.language);
+  const plural = pluralLabel(obj, i18n.language);
   const { me } = useAuth();
   // The explain tool answers for other users only to these permissions (the API's rule).
   const mayExplain = !!me && ["manage_roles", "view_audit"].some((p) => me.permissions.includes(p));
@@ -63,7 +68,7 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
   const crumbs = (
     <Breadcrumb
       items={[
-        { title: <Link to={recordPath(obj.name)}>{label}</Link> },
+        { title: <Link to={recordPath(obj.name)}>{plural}</Link> },
         { title: record ? recordTitle(obj, record) : `#${id}` },
       ]}
     />
@@ -82,16 +87,42 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
   if (!record) {
     const missing = error instanceof ApiError && error.status === 404;
     return (
-      <Result
-        status={missing ? "404" : "error"}
-        title={missing ? t("detail.notFoundTitle") : t("detail.loadFailed")}
-        subTitle={
-          missing ? t("detail.notFound", { object: label }) : describeError(error, t, { object: obj.name })
-        }
-        extra={<Link to={recordPath(obj.name)}>{t("detail.backToList", { object: label })}</Link>}
-      />
+      <div data-testid={missing ? "record-not-found" : "record-load-failed"}>
+        <Result
+          status={missing ? "404" : "error"}
+          title={missing ? t("detail.notFoundTitle") : t("detail.loadFailed")}
+          subTitle={
+            missing ? t("detail.notFound", { object: noun }) : describeError(error, t, { object: obj.name })
+          }
+          extra={<Link to={recordPath(obj.name)}>{t("detail.backToList", { objects: plural })}</Link>}
+        />
+      </div>
     );
   }
+
+  const mayEdit = can(obj, "edit") && record._editable;
+  if (editing && !mayEdit) {
+    // the edit link followed (or typed) by someone who may not edit: the refusal in words
+    return (
+      <div data-testid="edit-forbidden">
+        <Result
+          status="403"
+          title={t("detail.noEditTitle")}
+          subTitle={t("common:errors.forbidden_record", {
+            action: t("common:actions.edit"), object: noun, id: record.id,
+          })}
+          extra={<Link to={recordPath(obj.name, record.id)}>{t("detail.backToRecord")}</Link>}
+        />
+      </div>
+    );
+  }
+  /** Opened from this page, closing goes back in history (Back does not reopen the form);
+   * opened from a link, it goes to the record's page. */
+  const openEditor = () => navigate(editPath(obj.name, record.id), { state: { fromRecord: true } });
+  const closeEditor = () => {
+    if ((location.state as { fromRecord?: boolean } | null)?.fromRecord) navigate(-1);
+    else navigate(recordPath(obj.name, record.id), { replace: true });
+  };
 
   const remove = async () => {
     try {
@@ -120,7 +151,6 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
     }
   };
 
-  const mayEdit = can(obj, "edit") && record._editable;
   return (
     <Space
       direction="vertical"
@@ -149,7 +179,7 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
             <Button
               type="primary"
               icon={<EditOutlined />}
-              onClick={() => setEditing(true)}
+              onClick={openEditor}
               data-action="edit"
             >
               {t("action.edit")}
@@ -188,10 +218,10 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
         obj={obj}
         record={record}
         open={editing}
-        onClose={() => setEditing(false)}
+        onClose={closeEditor}
         onSaved={(saved) => {
-          setEditing(false);
           setRecord(saved);
+          closeEditor();
         }}
       />
       <TransferDialog

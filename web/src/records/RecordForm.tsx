@@ -9,9 +9,10 @@ import { useTranslation } from "react-i18next";
 import { ApiError, api, describeError } from "../api/client";
 import ConflictDialog from "./ConflictDialog";
 import FieldInput from "./FieldInput";
-import { apiPath, fieldLabel, isEditable, objectLabel, referenceOf, visibleFields } from "./fields";
+import { apiPath, fieldLabel, isEditable, objectLabel, objectNoun, referenceOf, visibleFields } from "./fields";
 import { changedFields, createBody, initialFormValues, patchBody, type FormValue } from "./formValues";
 import type { CatalogField, CatalogObject, RecordItem } from "./types";
+import { useUnsavedChanges } from "./useUnsavedChanges";
 
 interface Props {
   obj: CatalogObject;
@@ -40,14 +41,23 @@ export default function RecordForm({ obj, record, open, onClose, onSaved }: Prop
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [dirty, setDirty] = useState(false);
   const creating = record === null;
   const fields = useMemo(() => formFields(obj, base), [obj, base]);
+  const guard = useUnsavedChanges(open && dirty);
+  /** Cancel, the drawer's ×, Esc or a click beside it: asks first if anything changed. */
+  const close = () => guard.confirmLeave(onClose);
+
+  /** Whether the values differ from what the form started with. */
+  const changed = (values: Record<string, FormValue>): boolean =>
+    Object.keys(base ? patchBody(fields, base, values) : createBody(fields, values)).length > 0;
 
   useEffect(() => {
     if (!open) return;
     setBase(record);
     setError(null);
     setConflict(null);
+    setDirty(false);
     form.resetFields();
     form.setFieldsValue(initialFormValues(formFields(obj, record), record));
   }, [open, record, obj, form]);
@@ -90,6 +100,8 @@ export default function RecordForm({ obj, record, open, onClose, onSaved }: Prop
         saved = await api.patch<RecordItem>(apiPath(obj, base!.id), { ...body, version: base!.version });
         void message.success(t("form.saved"));
       }
+      guard.release();
+      setDirty(false);
       onSaved(saved);
     } catch (err) {
       if (err instanceof ApiError && err.status === 409 && !creating) await openConflict();
@@ -105,25 +117,25 @@ export default function RecordForm({ obj, record, open, onClose, onSaved }: Prop
     setBase(current);
     setConflict(null);
     setError(null);
+    setDirty(false);
     form.resetFields();
     form.setFieldsValue(initialFormValues(formFields(obj, current), current));
     if (!current._editable) setError(t("form.noLongerEditable"));
   };
 
-  const title = creating
-    ? t("form.createTitle", { object: objectLabel(obj, i18n.language) })
-    : t("form.editTitle", { object: objectLabel(obj, i18n.language) });
+  const noun = objectNoun(obj, i18n.language);
+  const title = creating ? t("form.createTitle", { object: noun }) : t("form.editTitle", { object: noun });
 
   return (
     <Drawer
       open={open}
-      onClose={onClose}
+      onClose={close}
       title={title}
       width={560}
       destroyOnClose
       extra={
         <Space>
-          <Button onClick={onClose}>{t("action.cancel")}</Button>
+          <Button onClick={close}>{t("action.cancel")}</Button>
           <Button
             type="primary"
             loading={saving}
@@ -144,6 +156,7 @@ export default function RecordForm({ obj, record, open, onClose, onSaved }: Prop
           name={`record-${obj.name}`}
           layout="vertical"
           onFinish={submit}
+          onValuesChange={(_, values) => setDirty(changed(values))}
           disabled={saving}
           requiredMark
         >

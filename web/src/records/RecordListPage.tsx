@@ -11,7 +11,7 @@ import { describeError } from "../api/client";
 import ColumnChooser from "./ColumnChooser";
 import { availableColumns, loadColumns, saveColumns } from "./columns";
 import ExportButton from "./ExportButton";
-import { can, isReadable, objectLabel } from "./fields";
+import { can, isReadable, objectNoun, pluralLabel } from "./fields";
 import FilterBar from "./FilterBar";
 import "./i18n";
 import ImportWizard from "./ImportWizard";
@@ -43,13 +43,13 @@ function ListScreen({ obj }: { obj: CatalogObject }) {
   const mayCreate = can(obj, "create") && obj.fields.some((f) => f.writable_on_create);
   const mayImport = can(obj, "import") && can(obj, "create");
   const filtered = !!query.q || Object.keys(query.filters).length > 0;
-  const label = objectLabel(obj, lang);
+  const plural = pluralLabel(obj, lang);
 
   return (
     <Space direction="vertical" size="middle" style={{ width: "100%" }} data-object={obj.name}>
       <Space style={{ width: "100%", justifyContent: "space-between" }} wrap>
         <Typography.Title level={3} style={{ margin: 0 }}>
-          {label}
+          {plural}
         </Typography.Title>
         <Space wrap>
           {searchable && (
@@ -60,7 +60,7 @@ function ListScreen({ obj }: { obj: CatalogObject }) {
               defaultValue={query.q}
               allowClear
               onSearch={(q) => setQuery({ ...query, q: q.trim() })}
-              style={{ width: 240 }}
+              style={{ width: 264 }}
             />
           )}
           <Button icon={<ReloadOutlined />} onClick={list.reload} aria-label={t("action.refresh")} />
@@ -89,7 +89,7 @@ function ListScreen({ obj }: { obj: CatalogObject }) {
               onClick={() => setEditing("new")}
               data-action="create"
             >
-              {t("action.new", { object: label })}
+              {t("action.new", { object: objectNoun(obj, lang) })}
             </Button>
           )}
         </Space>
@@ -116,7 +116,7 @@ function ListScreen({ obj }: { obj: CatalogObject }) {
           onSort={(sort) => setQuery({ ...query, sort })}
           loading={list.loading}
           onEdit={(r) => setEditing(r)}
-          emptyText={filtered ? t("list.emptyFiltered") : t("list.empty", { object: label })}
+          emptyText={filtered ? t("list.emptyFiltered") : t("list.empty", { object: objectNoun(obj, lang) })}
         />
       </Card>
       <ListPager

@@ -9,7 +9,7 @@ import { Link } from "react-router-dom";
 
 import { api, describeError } from "../api/client";
 import { useCatalog } from "../catalog/CatalogContext";
-import { apiPath, can, defaultColumns, fieldLabel, isReadable, objectLabel, recordPath } from "./fields";
+import { apiPath, can, defaultColumns, fieldLabel, isReadable, pluralLabel, recordPath } from "./fields";
 import RecordTable from "./RecordTable";
 import type { CatalogField, CatalogObject, RecordPage } from "./types";
 
@@ -78,8 +78,8 @@ export default function RelatedLists({ obj, id }: { obj: CatalogObject; id: numb
         items={relations.map((r) => ({
           key: `${r.obj.name}.${r.field.name}`,
           label: twice(r)
-            ? `${objectLabel(r.obj, i18n.language)} · ${fieldLabel(r.field, i18n.language)}`
-            : objectLabel(r.obj, i18n.language),
+            ? `${pluralLabel(r.obj, i18n.language)} · ${fieldLabel(r.field, i18n.language)}`
+            : pluralLabel(r.obj, i18n.language),
           children: <RelatedList relation={r} id={id} />,
         }))}
       />

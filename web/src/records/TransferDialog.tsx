@@ -5,7 +5,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { ApiError, api, describeError } from "../api/client";
-import { apiPath, objectLabel } from "./fields";
+import { apiPath, objectNoun } from "./fields";
 import { UserName } from "./names";
 import { UserPicker } from "./PrincipalPickers";
 import type { CatalogObject, RecordItem } from "./types";
@@ -52,7 +52,7 @@ export default function TransferDialog({ obj, record, open, onClose, onDone, onS
   return (
     <Modal
       open={open}
-      title={t("transfer.title", { object: objectLabel(obj, i18n.language) })}
+      title={t("transfer.title", { object: objectNoun(obj, i18n.language) })}
       okText={t("transfer.ok")}
       cancelText={t("action.cancel")}
       onOk={() => form.submit()}

@@ -16,6 +16,14 @@ export function objectLabel(obj: CatalogObject, language: string): string {
   return isZh(language) ? obj.label_zh : obj.label_en;
 }
 
+/** The object's name inside a sentence: "客户" / "customer" (English lower-cased). */
+export function objectNoun(obj: CatalogObject, language: string): string {
+  return isZh(language) ? obj.label_zh : obj.label_en.toLowerCase();
+}
+
+/** The name of a list of the object's records: "客户" / "Customers". */
+export { pluralLabel } from "../catalog/labels";
+
 /** Shown at all (masked or better): a hidden field is absent everywhere. */
 export function isVisible(field: CatalogField): boolean {
   return LEVEL_RANK[field.level] >= LEVEL_RANK.masked;
@@ -76,6 +84,11 @@ export function findObject(objects: CatalogObject[], name: string | undefined): 
 /** Screens path of a record or a list. */
 export function recordPath(objectName: string, id?: number): string {
   return id === undefined ? `/records/${objectName}` : `/records/${objectName}/${id}`;
+}
+
+/** Screens path of a record's edit form (the record's page with the form open). */
+export function editPath(objectName: string, id: number): string {
+  return `${recordPath(objectName, id)}/edit`;
 }
 
 /** API path of a list or a record (objects are served under their plural). */
