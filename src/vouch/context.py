@@ -47,8 +47,10 @@ class RequestContext:
         ip: str | None = None, request_id: str | None = None, user_agent: str | None = None,
     ) -> RequestContext:
         from vouch.access.service import profile_for
+        from vouch.workflow.reviews.deadlines import settle_before_deciding
 
         at = now or utcnow()
+        settle_before_deciding(session, at)  # a review deadline may end grants right now
         ctx = cls(session, profile_for(session, user_id, at), at, ip, user_agent=user_agent)
         if request_id:
             ctx.request_id = request_id

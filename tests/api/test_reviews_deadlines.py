@@ -160,3 +160,25 @@ def test_the_cli_sweep(as_user: Login, api_engine: Engine, clock: Clock,
     assert f'"id": {campaign["id"]}' in result.output and "kept_at_deadline" in result.output
     result = runner.invoke(app, ["reviews", "close-due"])
     assert result.exit_code == 0 and "no campaign is past its deadline" in result.output
+
+
+def test_a_revoking_deadline_ends_the_grant_for_the_very_next_request(
+        as_user: Login, api_engine: Engine, clock: Clock) -> None:
+    """Nobody looks at reviews: the support user's own next record request, one
+    microsecond past the deadline, is already decided without the revoked role."""
+    admin = as_user("wangfang")
+    deadline = clock.now + timedelta(hours=1)
+    campaign = started(admin, deadline, name="support only", scope="roles",
+                       role_ids=[role_id(api_engine, "support")], on_deadline="revoke")
+    doomed = item_for(items_of(admin, campaign["id"]), "chenjing", "support")
+    chenjing = as_user("chenjing")
+    clock.advance(minutes=59, seconds=59)
+    assert chenjing.get(f"{API}/service-records?limit=1").status_code == 200
+    assert assignment_exists(api_engine, doomed["assignment_id"])
+
+    clock.advance(seconds=1, microseconds=1)
+    r = chenjing.get(f"{API}/service-records?limit=1")
+    assert r.status_code == 403, r.text
+    assert not assignment_exists(api_engine, doomed["assignment_id"])
+    with Session(api_engine) as s:
+        assert s.get(ReviewCampaign, campaign["id"]).status == "closed"  # type: ignore[union-attr]

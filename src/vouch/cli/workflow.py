@@ -37,10 +37,12 @@ def sweep_cmd(
 
         def step(what: str, _n: int) -> None:
             progress.update(task, description={
-                "deadlines": "storing ends-soon notices", "ending_soon":
+                "deadlines": "settling review deadlines", "reviews":
+                "storing ends-soon notices", "ending_soon":
                 "storing ends-soon notices", "mail": "done"}.get(what, what))
 
         counts = sweep(eng, settings, utcnow(), step)
     console.print(f"requests escalated or expired: {counts['requests_changed']}; "
+                  f"review campaigns closed: {counts['review_campaigns_closed']}; "
                   f"ends-soon notices: {counts['ending_soon_notices']} "
                   f"({counts['users_checked']} users); e-mailed: {counts['emailed']}")

@@ -1,4 +1,5 @@
 """The sweep (`vouch workflow sweep`, e.g. from cron): every passed step deadline applied,
+every review campaign past its deadline settled,
 every user's "ends soon" notices stored, and the mail of recent notifications that is
 still unsent delivered. Everything it does also happens lazily on the paths that touch it;
 the sweep makes it happen for users who are not looking."""
@@ -18,6 +19,7 @@ from vouch.org.models import User
 from vouch.workflow.deadlines import process_due
 from vouch.workflow.mail import deliver_committed, send, unsent_recent
 from vouch.workflow.notifications import generate_ending_soon
+from vouch.workflow.reviews import close_due
 from vouch.workflow.settings import notice_days
 
 
@@ -53,6 +55,8 @@ def sweep(engine: Engine, settings: Settings, now: datetime,
         changed = process_due(session, now)
         session.commit()
         note("deadlines", changed)
+        campaigns = len(close_due(session, now))
+        note("reviews", campaigns)
         notices = 0
         days = notice_days(session)
         users = _users_with_grants_ending(session, now, days) if days > 0 else []
@@ -64,5 +68,6 @@ def sweep(engine: Engine, settings: Settings, now: datetime,
         if settings.smtp_configured:
             emailed += send(session, settings, unsent_recent(session, now), now)
         note("mail", emailed)
-    return {"requests_changed": changed, "users_checked": len(users),
+    return {"requests_changed": changed, "review_campaigns_closed": campaigns,
+            "users_checked": len(users),
             "ending_soon_notices": notices, "emailed": emailed}

@@ -173,7 +173,9 @@ def create_campaign(ctx: RequestContext, *, name: object, scope: object,
         who = people(session, [*reviewer.values(), ctx.actor_id])
         per_reviewer = Counter(who[i.reviewer_id]["username"] for i in items)
         after = campaign_dict(campaign, who, progress_of(session, [campaign.id])[campaign.id])
-        Actor.of(ctx).note("review.campaign_created", "review_campaign", campaign.id, why,
+        # The policy version moves: every process then re-reads the earliest open deadline
+        # (deadlines.settle_before_deciding), which may revoke grants at that instant.
+        Actor.of(ctx).access_changed("review.campaign_created", "review_campaign", campaign.id, why,
                            after=after, details={"assignments": len(assignments),
                                                  "shares": len(shares),
                                                  "users": len(users),

@@ -11,11 +11,12 @@ right."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vouch.access.admin import admin_change, iso
@@ -96,3 +97,36 @@ def close_due(session: Session, now: datetime) -> list[dict[str, Any]]:
         return []
     with system_change(session):
         return _settle_due(Actor.system(session, now))
+
+
+# (policy version, earliest deadline of an open campaign) as this process last read it.
+# Creating a campaign and settling one both move the policy version, so a stale entry is
+# never trusted: another process's new campaign shows up as a new version here.
+_next_deadline: tuple[int, datetime | None] | None = None
+_next_lock = threading.Lock()
+
+
+def settle_before_deciding(session: Session, now: datetime) -> None:
+    """Called before any access decision is made for a request or a command: a campaign
+    whose deadline has passed is settled first (undecided grants of a `revoke` campaign
+    end at the deadline, not when someone next looks at reviews). Costs one read of the
+    policy version while nothing is due."""
+    global _next_deadline
+    from vouch.access.service import policy_version
+
+    version = policy_version(session)
+    with _next_lock:
+        known = _next_deadline
+    if known is not None and known[0] == version and (known[1] is None or now < known[1]):
+        return
+    earliest = session.scalar(select(func.min(ReviewCampaign.deadline))
+                              .where(ReviewCampaign.status == "open"))
+    if earliest is not None and earliest <= now:
+        # Contexts are made where a unit of work starts, so this ends at most a read.
+        session.commit()
+        close_due(session, now)
+        version = policy_version(session)
+        earliest = session.scalar(select(func.min(ReviewCampaign.deadline))
+                                  .where(ReviewCampaign.status == "open"))
+    with _next_lock:
+        _next_deadline = (version, earliest)
