@@ -4,6 +4,7 @@ reload. /api stays the API's alone: unknown API paths keep their JSON 404."""
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-CONSOLE_DIR = Path(__file__).parent / "static" / "console"
+# VOUCH_CONSOLE_DIR serves a bundle built elsewhere (`vite build --outDir …`): two
+# people building the console at once in one checkout do not overwrite each other's.
+CONSOLE_DIR = Path(os.environ.get("VOUCH_CONSOLE_DIR")
+                   or Path(__file__).parent / "static" / "console")
 
 # Vite names every file under assets/ by its content hash: safe to keep for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
