@@ -48,6 +48,7 @@ class ErrorType(StrEnum):
     PRECONDITIONS_FAILED = "conflict.preconditions"
     REQUEST_CLOSED = "conflict.request_closed"
     REQUEST_OPEN = "conflict.request_open"
+    TWO_PERSON = "conflict.two_person"
     # 422
     INVALID = "validation.invalid"
     REQUIRED = "validation.required"
@@ -136,6 +137,8 @@ ERROR_TYPE_DOCS: dict[ErrorType, str] = {
                                     "stays pending",
     ErrorType.REQUEST_CLOSED: "409: the request `id` is `status` (no longer open)",
     ErrorType.REQUEST_OPEN: "409: an open request for the same thing exists (`request_id`)",
+    ErrorType.TWO_PERSON: "409: under the two-person rule, system `permissions` cannot be "
+                          "added to a role `holders` already hold",
     ErrorType.INVALID: "422: `field` is invalid (the message says why)",
     ErrorType.REQUIRED: "422: `field` is required",
     ErrorType.TOO_LONG: "422: `field` is longer than `limit` characters",

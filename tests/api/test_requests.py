@@ -332,6 +332,43 @@ def test_two_person_rule(api_engine: Engine, as_user: Login) -> None:
         _settings(wangfang, two_person_rule=False)
 
 
+def test_two_person_rule_refuses_system_permissions_added_to_a_held_role(
+        api_engine: Engine, as_user: Login) -> None:
+    """Adding a system permission to a role someone holds would make them an administrator
+    without a second administrator: refused (409 naming the holders) while the rule is on,
+    by the API and by a configuration import; a role nobody holds may take it."""
+    wangfang = as_user("wangfang")
+    held = _role(wangfang)
+    r = wangfang.post(f"{API}/assignments", json={
+        "user_id": uid(api_engine, "chenjing"), "role_id": held, "reason": "helper"})
+    assert r.status_code == 201, r.text
+    unheld = _role(wangfang)
+    _settings(wangfang, two_person_rule=True)
+    try:
+        role = wangfang.get(f"{API}/roles/{held}").json()
+        r = wangfang.patch(f"{API}/roles/{held}", json={
+            "permissions": ["manage_users"], "version": role["version"], "reason": "more"})
+        assert r.status_code == 409, r.text
+        body = error(r)
+        assert body["type"] == "conflict.two_person"
+        assert body["details"]["holders"] == ["chenjing"]
+        assert "manage_users" not in as_user("chenjing").get(f"{API}/me").json()["permissions"]
+        exported = wangfang.get(f"{API}/config/export", params={"format": "json"}).json()
+        for item in exported["roles"]:
+            if item["key"] == role["key"]:
+                item["permissions"] = ["manage_users"]
+        r = wangfang.post(f"{API}/config/apply", json={"document": exported,
+                                                       "reason": "sneak it in"})
+        assert r.status_code == 409, r.text
+        assert error(r)["type"] == "conflict.two_person"
+        other = wangfang.get(f"{API}/roles/{unheld}").json()
+        r = wangfang.patch(f"{API}/roles/{unheld}", json={
+            "permissions": ["manage_users"], "version": other["version"], "reason": "new"})
+        assert r.status_code == 200, r.text
+    finally:
+        _settings(wangfang, two_person_rule=False)
+
+
 # --- deadlines ---------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 from vouch.access.admin.change import admin_change, clean_reason
 from vouch.access.admin.removal import delete_shares_to
 from vouch.access.admin.role_parts import write_role_parts
-from vouch.access.admin.roles import role_document
+from vouch.access.admin.roles import refuse_new_system_permissions_for_holders, role_document
 from vouch.access.admin.rules import RULE_KINDS, rule_dict, validate_principals
 from vouch.access.models import (
     FieldRule,
@@ -175,6 +175,8 @@ class _Writer:
             found = self.session.get(Role, role_id)
             assert found is not None
             role, before = found, role_document(self.session, found)
+            refuse_new_system_permissions_for_holders(
+                self.ctx, role_id, set(role_in.parts["permissions"]) - set(before["permissions"]))
             self.session.execute(update(Role).where(Role.id == role_id).values(
                 version=Role.version + 1, **scalars).execution_options(
                     synchronize_session=False))

@@ -164,6 +164,9 @@ def update_role(ctx: RequestContext, role_id: int, changes: Mapping[str, Any], v
                          parts.get("permissions", before["permissions"]))
         if parts.get("departments"):
             _check_holders_inside(ctx, role_id, parts["departments"])
+        if "permissions" in parts:
+            refuse_new_system_permissions_for_holders(
+                ctx, role_id, set(parts["permissions"]) - set(before["permissions"]))
         if scalars:
             ctx.session.execute(update(Role).where(Role.id == role_id).values(**scalars)
                                 .execution_options(synchronize_session=False))
@@ -174,6 +177,29 @@ def update_role(ctx: RequestContext, role_id: int, changes: Mapping[str, Any], v
                    after=after, details={"changed": sorted(k for k in after
                                                            if before.get(k) != after[k])})
     return role_document(ctx.session, role, ctx.now)
+
+
+def refuse_new_system_permissions_for_holders(ctx: RequestContext, role_id: int,
+                                             added: set[str]) -> None:
+    """The two-person rule: nobody makes a peer an administrator alone. A direct grant of
+    such a role waits for a second administrator; adding a system permission to a role
+    people already hold would bypass that, so it is refused while the rule is on (add it
+    to a new role and grant that)."""
+    from vouch.workflow.settings import two_person_rule_on
+
+    if not added or not two_person_rule_on(ctx.session):
+        return
+    holders = sorted(ctx.session.scalars(
+        select(User.username).join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role_id == role_id, assignment_active_at(ctx.now))))
+    if holders:
+        raise Conflict(
+            "the two-person rule is on: system permissions "
+            f"{', '.join(sorted(added))} cannot be added to a role held by "
+            f"{', '.join(holders)}; create a role with them and grant it (a second "
+            "administrator approves each grant)",
+            {"field": "permissions", "permissions": sorted(added), "holders": holders},
+            type=ErrorType.TWO_PERSON)
 
 
 def _check_holders_inside(ctx: RequestContext, role_id: int, departments: list[int]) -> None:
