@@ -126,6 +126,10 @@ def test_story9_quarterly_review_of_sales(as_user: Login, api_engine: Engine,
 
     queue = lilei.get(f"{API}/me/reviews").json()
     assert queue["pending"] >= 2
+    told = [n for n in lilei.get(f"{API}/me/notifications").json()["items"]
+            if n["kind"] == "review.assigned"
+            and n["payload"]["campaign_id"] == campaign["id"]]
+    assert len(told) == 1 and told[0]["payload"]["items"] == queue["pending"]
     hers = {(i["kind"], i["grant"].get("role_key") or i["share_id"]): i
             for i in queue["items"] if i["user"]["username"] == "hanmeimei"
             and i["campaign_id"] == campaign["id"]}

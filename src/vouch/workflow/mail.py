@@ -69,6 +69,10 @@ def compose(kind: str, p: dict[str, Any]) -> tuple[str, str]:
         "request.changes_requested": (f"您的申请 #{rid} 需要修改：{reason}",
                                       f"Changes are asked for your request #{rid}: {reason}"),
         "request.expired": (f"您的申请 #{rid} 已过期", f"Your request #{rid} expired"),
+        "review.assigned": (f"访问审查“{p.get('campaign_name')}”有 {p.get('items')} 项待您审查，"
+                            f"截止 {p.get('deadline')}",
+                            f"Access review \"{p.get('campaign_name')}\": {p.get('items')} "
+                            f"items wait for your decision by {p.get('deadline')}"),
         "access.ending_soon": (f"您的权限将于 {p.get('expires_at')} 到期：{zh}",
                                f"Your access ends at {p.get('expires_at')}: {en}"),
     }

@@ -32,6 +32,7 @@ from vouch.context import RequestContext
 from vouch.errors import Conflict, ErrorType, Invalid, NotFound
 from vouch.org.models import Department
 from vouch.workflow.models import ReviewCampaign, ReviewItem
+from vouch.workflow.notifications import notify
 from vouch.workflow.reviews.actor import Actor
 from vouch.workflow.reviews.deadlines import settle, settle_due
 from vouch.workflow.reviews.grants import (
@@ -175,11 +176,14 @@ def create_campaign(ctx: RequestContext, *, name: object, scope: object,
         after = campaign_dict(campaign, who, progress_of(session, [campaign.id])[campaign.id])
         # The policy version moves: every process then re-reads the earliest open deadline
         # (deadlines.settle_before_deciding), which may revoke grants at that instant.
-        Actor.of(ctx).access_changed("review.campaign_created", "review_campaign", campaign.id, why,
-                           after=after, details={"assignments": len(assignments),
-                                                 "shares": len(shares),
-                                                 "users": len(users),
-                                                 "per_reviewer": dict(per_reviewer)})
+        Actor.of(ctx).access_changed(
+            "review.campaign_created", "review_campaign", campaign.id, why, after=after,
+            details={"assignments": len(assignments), "shares": len(shares),
+                     "users": len(users), "per_reviewer": dict(per_reviewer)})
+        for reviewer_id, count in Counter(i.reviewer_id for i in items).items():
+            notify(session, [reviewer_id], "review.assigned",
+                   {"campaign_id": campaign.id, "campaign_name": campaign.name,
+                    "items": count, "deadline": iso(campaign.deadline)}, ctx.now)
     return get_campaign(ctx, campaign.id)
 
 
