@@ -19,6 +19,8 @@ import { recordTitle, todayKey } from "./recordTitle";
 import { useLoad } from "./useLoad";
 
 const SHOWN = 8;
+/** Due tags end where the plain due dates do (a tag keeps a margin after it). */
+const FLUSH = { marginInlineEnd: 0 };
 
 /** The list's filters and order, using only fields this user can read. */
 function taskQuery(task: CatalogObject, me: Me): Record<string, string> {
@@ -40,9 +42,11 @@ function Due({ due }: { due: unknown }) {
   const date = formatDate(due, i18n.language);
   const today = todayKey();
   if (due < today) {
-    return <Tag color="error" data-testid="task-overdue">{t("tasks.overdue")} · {date}</Tag>;
+    return (
+      <Tag color="error" data-testid="task-overdue" style={FLUSH}>{t("tasks.overdue")} · {date}</Tag>
+    );
   }
-  if (due === today) return <Tag color="warning">{t("tasks.dueToday")}</Tag>;
+  if (due === today) return <Tag color="warning" style={FLUSH}>{t("tasks.dueToday")}</Tag>;
   return <Typography.Text type="secondary">{t("tasks.due", { date })}</Typography.Text>;
 }
 

@@ -73,6 +73,7 @@ export default function RecentRecordsCard({ objects }: { objects: CatalogObject[
         )}
         <List
           size="small"
+          className={styles.recent}
           dataSource={recent}
           rowKey={({ obj, record }) => `${obj.name}/${record.id}`}
           renderItem={({ obj, record }) => (
