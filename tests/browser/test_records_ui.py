@@ -247,6 +247,10 @@ def test_administrator_creates_shares_transfers_exports_and_imports(
     report = dialog.locator("tbody")
     expect(report).to_contain_text("行业")
     expect(report).to_contain_text("客户名称")
+    # each problem in the reader's words, not the server's English
+    expect(report).to_contain_text("请填写“客户名称”。")
+    expect(report).to_contain_text("“行业”须为以下之一：制造业、零售")
+    expect(report).not_to_contain_text("required")
     expect(dialog.get_by_role("button", name=re.compile("导入 1 行"))).to_be_disabled()
     screenshot(page, "records-import-report-wangfang")
     dialog.get_by_role("button", name=re.compile("换一个文件")).click()

@@ -4,6 +4,7 @@
 import { Alert, Space, Statistic, Table } from "antd";
 import { useTranslation } from "react-i18next";
 
+import { describeProblem } from "../api/client";
 import { fieldLabel } from "./fields";
 import type { CatalogObject, ImportProblem, ImportReport } from "./types";
 
@@ -62,12 +63,10 @@ export default function ImportReportView({ obj, report }: Props) {
               {
                 title: t("import.problem"),
                 key: "p",
+                // in the reader's words, from the problem's type; the server's own English
+                // text stays at hand as the cell's title (for a support request)
                 render: (_, p) => (
-                  <span>
-                    {t(`import.code.${p.code}`, { defaultValue: t("import.code.invalid") })}
-                    <br />
-                    <span style={{ color: "rgba(0,0,0,0.45)" }}>{p.message}</span>
-                  </span>
+                  <span title={p.message}>{describeProblem(p, t, { object: obj.name })}</span>
                 ),
               },
             ]}

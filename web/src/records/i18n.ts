@@ -120,13 +120,6 @@ const zh: Strings = {
     moreProblems: "仅显示前 {{shown}} 个问题，共 {{total}} 个。",
     allGood_other: "检查通过，{{count}} 行都可以导入。",
     created_other: "已导入 {{count}} 条记录",
-    code: {
-      invalid: "值不正确",
-      field_forbidden: "无权填写此字段",
-      forbidden: "无权执行此操作",
-      not_found: "引用的记录不存在或无权查看",
-      conflict: "与现有数据冲突",
-    },
   },
   list: {
     actions: "操作",
@@ -378,13 +371,6 @@ const en: Strings = {
     allGood_other: "All clear: all {{count}} rows can be imported.",
     created_one: "{{count}} record imported",
     created_other: "{{count}} records imported",
-    code: {
-      invalid: "Invalid value",
-      field_forbidden: "You may not set this field",
-      forbidden: "You may not do this",
-      not_found: "The referenced record does not exist or you may not view it",
-      conflict: "Conflicts with existing data",
-    },
   },
   list: {
     actions: "Actions",

@@ -49,6 +49,9 @@ export interface ImportProblem {
   row: number;
   field: string | null;
   code: string;
+  /** The machine-readable kind of problem (validation.required, …) and its parameters. */
+  type?: string;
+  details?: Record<string, unknown>;
   message: string;
 }
 
