@@ -23,8 +23,10 @@ import { adminMenuEntries } from "./admin/menu";
 import type { CatalogObject, Me } from "./api/types";
 import { auditMenuEntries } from "./audit/menu";
 import { pluralLabel } from "./catalog/labels";
+import { CONFIG_PATH, configMenuEntries } from "./configcode/menu";
 import { Lazy } from "./layout/Lazy";
 import NotFoundPage from "./layout/NotFoundPage";
+import { myReviewsMenuEntry, reviewsMenuEntries } from "./reviews/menu";
 
 export const ACCOUNT_PATH = "/account";
 
@@ -42,6 +44,11 @@ const EffectivePermissionsPage = lazy(() => import("./access/EffectivePermission
 const MyAccessPage = lazy(() => import("./access/MyAccessPage"));
 const AuditPage = lazy(() => import("./audit/AuditPage"));
 const Gate = lazy(() => import("./access/Gate"));
+const CampaignsPage = lazy(() => import("./reviews/CampaignsPage"));
+const CampaignPage = lazy(() => import("./reviews/CampaignPage"));
+const MyReviewsPage = lazy(() => import("./reviews/MyReviewsPage"));
+const DormantPage = lazy(() => import("./reviews/DormantPage"));
+const ConfigPage = lazy(() => import("./configcode/ConfigPage"));
 
 // Who may open the administration screens (as the side menu offers them, admin/rights.ts):
 // anyone else who follows a link there is told which permission the page needs.
@@ -77,6 +84,11 @@ export const shellRoutes: RouteObject[] = [
   { path: "access/permissions", element: <Lazy><EffectivePermissionsPage /></Lazy> },
   { path: "my-access", element: <Lazy><MyAccessPage /></Lazy> },
   { path: "audit", element: <Lazy><AuditPage /></Lazy> },
+  { path: "reviews", element: <Lazy><CampaignsPage /></Lazy> },
+  { path: "reviews/mine", element: <Lazy><MyReviewsPage /></Lazy> },
+  { path: "reviews/dormant", element: <Lazy><DormantPage /></Lazy> },
+  { path: "reviews/:id", element: <Lazy><CampaignPage /></Lazy> },
+  { path: CONFIG_PATH.slice(1), element: <Lazy><ConfigPage /></Lazy> },
   { path: "*", element: <NotFoundPage /> },
 ];
 
@@ -110,12 +122,14 @@ export function navigation({ me, objects, language, t }: NavigationInput): MenuI
   // Administration: each feature folder adds the entries its user may open.
   const administration: MenuItem[] = [
     ...adminMenuEntries(me, t), ...accessMenuEntries(me, t), ...auditMenuEntries(me, t),
+    ...reviewsMenuEntries(me, t), ...configMenuEntries(me, t),
   ];
   if (administration.length) {
     items.push({ key: "administration", type: "group", label: t("menu.administration"),
                  children: administration });
   }
   items.push(myAccessMenuEntry(t));
+  items.push(myReviewsMenuEntry(t));
   items.push({ key: ACCOUNT_PATH, icon: <UserOutlined />, label: t("menu.account") });
   return items;
 }

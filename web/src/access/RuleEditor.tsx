@@ -9,6 +9,9 @@ import { useTranslation } from "react-i18next";
 import { ApiError, api, describeError } from "../api/client";
 import { typedErrorText } from "../api/errorText";
 import { useCatalog } from "../catalog/CatalogContext";
+import ImpactView from "../whatif/ImpactView";
+import type { WhatIfChange } from "../whatif/types";
+import { useImpact } from "../whatif/useImpact";
 import ConditionBuilder from "./condition/ConditionBuilder";
 import { localProblems, parseRoot, problemAt, toJson } from "./condition/model";
 import { conditionMessage } from "./condition/serverMessages";
@@ -63,6 +66,7 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [stale, setStale] = useState(false);
   const [busy, setBusy] = useState(false);
+  const impact = useImpact();
 
   const initial: Values = {
     name: rule?.name ?? "",
@@ -107,8 +111,10 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
     setError(describeError(err, t));
   };
 
-  const submit = async (v: Values) => {
-    if (!root) return;
+  /** The request saving sends (the what-if asks about exactly this one), or null when
+   * the form is not complete (the problems are shown). */
+  const requestOf = (v: Values): { change: WhatIfChange; paths: Map<string, string> } | null => {
+    if (!root) return null;
     const found = localProblems(root);
     setProblems(found);
     const missing = new Map(v.principals.flatMap((p, i) => (
@@ -116,7 +122,7 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
     setPrincipalProblems(missing);
     if (found.size || missing.size || v.principals.length === 0) {
       setError(t(v.principals.length === 0 ? "rules.noPrincipals" : "rules.incomplete"));
-      return;
+      return null;
     }
     const { json, paths } = toJson(root);
     const body: Record<string, unknown> = {
@@ -128,17 +134,41 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
       reason: v.reason.trim(),
     };
     if (kind === "sharing") body.access = v.access;
+    const change: WhatIfChange = rule
+      ? { kind: `${kind}_rule`, op: "update", id: rule.id, body: { ...body, version: rule.version } }
+      : { kind: `${kind}_rule`, op: "create", body: { ...body, object: v.object } };
+    return { change, paths };
+  };
+
+  const submit = async (v: Values) => {
+    const request = requestOf(v);
+    if (!request) return;
+    const { change, paths } = request;
     setBusy(true);
     setError(null);
     try {
-      const saved = rule
-        ? await api.patch<Rule>(rulePath(kind, rule.id), { ...body, version: rule.version })
-        : await api.post<Rule>(rulePath(kind), { ...body, object: v.object });
+      const saved = change.op === "update"
+        ? await api.patch<Rule>(rulePath(kind, rule?.id), change.body)
+        : await api.post<Rule>(rulePath(kind), change.body);
       onSaved(saved);
     } catch (err) {
       showError(err, paths);
     } finally {
       setBusy(false);
+    }
+  };
+
+  // "Preview impact": the form checked as for saving, then the what-if of that request.
+  const preview = async () => {
+    const v = await form.validateFields().catch(() => null);
+    const request = v && requestOf(v);
+    if (!request) return;
+    setError(null);
+    try {
+      await impact.run(request.change);
+      document.getElementById("rule-impact")?.scrollIntoView({ behavior: "smooth", block: "start" });
+    } catch (err) {
+      showError(err, request.paths);
     }
   };
 
@@ -160,6 +190,10 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
                              style={{ padding: "4px 12px" }} />}
           </div>
           <Button onClick={onClose}>{t("common.cancel")}</Button>
+          <Button onClick={() => void preview()} loading={impact.loading && !impact.answer}
+                  disabled={stale || !root} data-testid="preview-impact">
+            {t("whatif:preview")}
+          </Button>
           <Button type="primary" loading={busy} disabled={stale || !root} onClick={() => form.submit()}
                   data-action="save-rule">
             {t("common.save")}
@@ -171,7 +205,11 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
       {!root && <Alert type="warning" showIcon message={t("rules.notBuildable")} style={{ marginBottom: 16 }}
                        description={<Typography.Text code>{JSON.stringify(rule?.condition)}</Typography.Text>} />}
       <Form<Values> form={form} layout="vertical" name="rule" initialValues={initial} onFinish={submit}
-                    scrollToFirstError>
+                    scrollToFirstError
+                    onValuesChange={(changed: object) => {
+                      // another rule than the one previewed: its answer no longer holds
+                      if (Object.keys(changed).some((k) => k !== "reason")) impact.clear();
+                    }}>
         <div style={{ display: "flex", flexWrap: "wrap", gap: 16 }}>
           <Form.Item name="name" label={t("rules.name")} style={{ flex: "2 1 260px" }}
                      rules={[{ required: true, whitespace: true, message: t("rules.nameRequired") }]}>
@@ -203,6 +241,7 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
         <Form.Item label={t(`rules.conditionLabel.${kind}`)} required>
           {root && <ConditionBuilder obj={obj} value={root} onChange={(next) => {
             setRoot(next);
+            impact.clear();
             if (problems.size) { setProblems(new Map()); setError(null); }
           }}
                                      problems={problems} />}
@@ -218,6 +257,7 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
           <Input.TextArea id="rule-reason" rows={2} maxLength={2000} showCount />
         </Form.Item>
       </Form>
+      <div id="rule-impact"><ImpactView impact={impact} /></div>
       </div>
     </Drawer>
   );

@@ -62,11 +62,12 @@ export function AddAssignmentDialog({ open, users, roles, userId, roleId, onClos
 }: AddProps) {
   const { t } = useTranslation("admin");
   const [form] = Form.useForm<AddValues>();
+  const bodyOf = (v: AddValues) => ({
+    user_id: v.user_id, role_id: v.role_id,
+    expires_at: v.expires_at ? v.expires_at.toISOString() : null, reason: v.reason,
+  });
   const submit = async (v: AddValues) => {
-    onDone(await api.post<Assignment>("/assignments", {
-      user_id: v.user_id, role_id: v.role_id,
-      expires_at: v.expires_at ? v.expires_at.toISOString() : null, reason: v.reason,
-    }));
+    onDone(await api.post<Assignment>("/assignments", bodyOf(v)));
   };
   return (
     <ChangeDialog<AddValues>
@@ -76,6 +77,7 @@ export function AddAssignmentDialog({ open, users, roles, userId, roleId, onClos
       title={t("assignments.addTitle")}
       okText={t("assignments.addOk")}
       initialValues={{ user_id: userId ?? null, role_id: roleId ?? null, expires_at: null }}
+      impact={(v) => ({ kind: "assignment", op: "create", body: bodyOf(v) })}
       submit={submit}
       onClose={onClose}
     >
@@ -126,10 +128,11 @@ export function ExpiryDialog({ open, assignment, title, onClose, onDone }: OnePr
   const { t } = useTranslation("admin");
   const [form] = Form.useForm<ExpiryValues>();
   const forever = Form.useWatch("forever", form);
+  const bodyOf = (v: ExpiryValues) => ({
+    expires_at: v.forever || !v.expires_at ? null : v.expires_at.toISOString(), reason: v.reason,
+  });
   const submit = async (v: ExpiryValues) => {
-    await api.patch(`/assignments/${assignment.id}`, {
-      expires_at: v.forever || !v.expires_at ? null : v.expires_at.toISOString(), reason: v.reason,
-    });
+    await api.patch(`/assignments/${assignment.id}`, bodyOf(v));
     onDone();
   };
   return (
@@ -142,6 +145,7 @@ export function ExpiryDialog({ open, assignment, title, onClose, onDone }: OnePr
         expires_at: assignment.expires_at ? dayjs(assignment.expires_at) : null,
         forever: !assignment.expires_at,
       }}
+      impact={(v) => ({ kind: "assignment", op: "update", id: assignment.id, body: bodyOf(v) })}
       submit={submit}
       onClose={onClose}
     >
@@ -173,6 +177,7 @@ export function RemoveAssignmentDialog({ open, assignment, title, onClose, onDon
       title={title}
       okText={t("assignments.removeOk")}
       intro={<Typography.Paragraph>{t("assignments.removeIntro")}</Typography.Paragraph>}
+      impact={(v) => ({ kind: "assignment", op: "delete", id: assignment.id, body: { reason: v.reason } })}
       submit={submit}
       onClose={onClose}
     />

@@ -1,6 +1,8 @@
 /** The dialog every administrative change goes through: the change's own fields, then
  * the reason (required: it is written to the audit log). A refused change stays open and
- * says why — on the named field for a 422, with a Reload for a stale version (409). */
+ * says why — on the named field for a 422, with a Reload for a stale version (409).
+ * A change to access may be previewed first ("Preview impact": POST /access/what-if with
+ * the very body saving sends, refused the same way). */
 
 import { Alert, Button, Form, Input, Modal } from "antd";
 import type { FormInstance } from "antd";
@@ -9,6 +11,9 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { ApiError } from "../api/client";
+import ImpactView from "../whatif/ImpactView";
+import type { WhatIfChange } from "../whatif/types";
+import { useImpact } from "../whatif/useImpact";
 import { adminError, invalidField, invalidText, isStale } from "./errors";
 
 export interface ReasonValues {
@@ -34,27 +39,30 @@ interface Props<V extends ReasonValues> {
   fieldFor?: (path: string) => string | null;
   testId?: string;
   width?: number;
+  /** The what-if question these values make (the body saving would send): offered as
+   * "Preview impact" beside the OK button, its answer shown below the reason. */
+  impact?: (values: V) => WhatIfChange;
 }
 
 export default function ChangeDialog<V extends ReasonValues>({
   open, title, okText, danger, form, initialValues, intro, children, submit, onClose,
-  onReload, fieldFor, testId, width,
+  onReload, fieldFor, testId, width, impact,
 }: Props<V>) {
   const { t } = useTranslation("admin");
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<{ text: string; stale: boolean } | null>(null);
+  const preview = useImpact();
 
   const close = () => {
     setProblem(null);
     onClose();
   };
 
-  const finish = async (values: V) => {
-    setBusy(true);
+  /** Runs the change (or its preview); a refusal is shown on its field or above. */
+  const attempt = async (action: () => Promise<void>) => {
     setProblem(null);
     try {
-      await submit({ ...values, reason: values.reason.trim() });
-      close(); // the next opening starts afresh: the form is destroyed with the dialog
+      await action();
     } catch (err) {
       const path = invalidField(err);
       const name = path ? (fieldFor ? fieldFor(path) : path) : null;
@@ -69,9 +77,22 @@ export default function ChangeDialog<V extends ReasonValues>({
           stale: false,
         });
       }
-    } finally {
-      setBusy(false);
     }
+  };
+
+  const finish = async (values: V) => {
+    setBusy(true);
+    await attempt(async () => {
+      await submit({ ...values, reason: values.reason.trim() });
+      close(); // the next opening starts afresh: the form is destroyed with the dialog
+    });
+    setBusy(false);
+  };
+
+  const previewImpact = async () => {
+    if (!impact) return;
+    const values = await form.validateFields().catch(() => null);
+    if (values) await attempt(() => preview.run(impact({ ...values, reason: values.reason.trim() })));
   };
 
   return (
@@ -85,7 +106,16 @@ export default function ChangeDialog<V extends ReasonValues>({
       confirmLoading={busy}
       onCancel={close}
       destroyOnHidden
-      width={width}
+      width={impact && (preview.answer || preview.loading) ? Math.max(width ?? 0, 860) : width}
+      footer={impact ? (buttons) => (
+        <>
+          <Button onClick={() => void previewImpact()} loading={preview.loading && !preview.answer}
+                  data-testid="preview-impact" style={{ float: "inline-start" }}>
+            {t("whatif:preview")}
+          </Button>
+          {buttons}
+        </>
+      ) : undefined}
     >
       <div data-testid={testId}>
         {intro && <div style={{ marginBottom: 16 }}>{intro}</div>}
@@ -106,7 +136,11 @@ export default function ChangeDialog<V extends ReasonValues>({
           />
         )}
         <Form<V> form={form} layout="vertical" onFinish={finish} initialValues={initialValues}
-                 preserve={false}>
+                 preserve={false}
+                 onValuesChange={(changed: object) => {
+                   // another change than the one previewed: its answer no longer holds
+                   if (Object.keys(changed).some((k) => k !== "reason")) preview.clear();
+                 }}>
           {children}
           <Form.Item
             name="reason"
@@ -117,6 +151,7 @@ export default function ChangeDialog<V extends ReasonValues>({
             <Input.TextArea rows={2} maxLength={2000} showCount data-testid="reason" />
           </Form.Item>
         </Form>
+        {impact && <ImpactView impact={preview} />}
       </div>
     </Modal>
   );

@@ -95,15 +95,20 @@ export default function RoleEditorPage() {
     setRefused(null);
   };
 
+  // What saving sends; "Preview impact" asks the what-if about exactly this body.
+  const bodyOf = (reason: string): Record<string, unknown> => (creating
+    ? { ...createBody(draft, order), reason }
+    : { ...updateBody(base, draft, order), reason, version: role?.version });
+
   const save = async ({ reason }: ReasonValues) => {
-    const body = creating ? createBody(draft, order) : updateBody(base, draft, order);
+    const body = bodyOf(reason);
     try {
       if (creating) {
-        const made = await api.post<RoleDocument>("/roles", { ...body, reason });
+        const made = await api.post<RoleDocument>("/roles", body);
         message.success(t("roles.created", { name: roleName(made, i18n.language) }));
         navigate(`/admin/roles/${made.id}`, { replace: true });
       } else {
-        await api.patch<RoleDocument>(`/roles/${roleId}`, { ...body, reason, version: role?.version });
+        await api.patch<RoleDocument>(`/roles/${roleId}`, body);
         message.success(t("roles.saved"));
         await loaded.reload();
       }
@@ -227,6 +232,9 @@ export default function RoleEditorPage() {
           title={creating ? t("roles.createTitle") : t("roles.saveTitle", { name: title })}
           okText={creating ? t("common.create") : t("common.save")}
           intro={<RoleChanges objects={objects} base={base} draft={draft} creating={creating} />}
+          impact={({ reason }) => ({
+            kind: "role", op: creating ? "create" : "update", id: roleId, body: bodyOf(reason),
+          })}
           submit={save}
           onClose={() => setDialog(null)}
           onReload={() => void loaded.reload()}

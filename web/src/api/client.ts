@@ -291,6 +291,11 @@ export const api = {
   async del(path: string, body?: unknown, options: Omit<RequestOptions, "body"> = {}) {
     await send("DELETE", path, { ...options, body });
   },
+  /** A body sent as it is with its media type (a YAML document); the answer's JSON body. */
+  async postText<T>(path: string, text: string, type: string,
+                    options: Omit<RequestOptions, "body"> = {}): Promise<T> {
+    return json<T>(await send("POST", path, options, new Blob([text], { type })));
+  },
   upload,
   download,
 };

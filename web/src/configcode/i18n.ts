@@ -1,0 +1,8 @@
+// The config-as-code strings (namespace `configcode`): zh-CN.json and en.json beside this
+// file, kept key for key by scripts/check-i18n.mjs.
+
+import { addNamespace } from "../i18n";
+import en from "./en.json";
+import zhCN from "./zh-CN.json";
+
+addNamespace("configcode", { "zh-CN": zhCN, en });
