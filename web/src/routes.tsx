@@ -27,6 +27,7 @@ import { CONFIG_PATH, configMenuEntries } from "./configcode/menu";
 import { Lazy } from "./layout/Lazy";
 import NotFoundPage from "./layout/NotFoundPage";
 import { myReviewsMenuEntry, reviewsMenuEntries } from "./reviews/menu";
+import { requestsMenuGroup, workflowAdminMenuEntries } from "./workflow/menu";
 
 export const ACCOUNT_PATH = "/account";
 
@@ -49,6 +50,11 @@ const CampaignPage = lazy(() => import("./reviews/CampaignPage"));
 const MyReviewsPage = lazy(() => import("./reviews/MyReviewsPage"));
 const DormantPage = lazy(() => import("./reviews/DormantPage"));
 const ConfigPage = lazy(() => import("./configcode/ConfigPage"));
+const NewRequestPage = lazy(() => import("./workflow/NewRequestPage"));
+const MyRequestsPage = lazy(() => import("./workflow/MyRequestsPage"));
+const ApprovalsPage = lazy(() => import("./workflow/ApprovalsPage"));
+const RequestDetailPage = lazy(() => import("./workflow/RequestDetailPage"));
+const WorkflowAdminPage = lazy(() => import("./workflow/WorkflowAdminPage"));
 
 // Who may open the administration screens (as the side menu offers them, admin/rights.ts):
 // anyone else who follows a link there is told which permission the page needs.
@@ -84,6 +90,11 @@ export const shellRoutes: RouteObject[] = [
   { path: "access/permissions", element: <Lazy><EffectivePermissionsPage /></Lazy> },
   { path: "my-access", element: <Lazy><MyAccessPage /></Lazy> },
   { path: "audit", element: <Lazy><AuditPage /></Lazy> },
+  { path: "requests/new", element: <Lazy><NewRequestPage /></Lazy> },
+  { path: "requests/mine", element: <Lazy><MyRequestsPage /></Lazy> },
+  { path: "requests/approvals", element: <Lazy><ApprovalsPage /></Lazy> },
+  { path: "requests/:id", element: <Lazy><RequestDetailPage /></Lazy> },
+  { path: "admin/workflow", element: <Lazy><WorkflowAdminPage /></Lazy> },
   { path: "reviews", element: <Lazy><CampaignsPage /></Lazy> },
   { path: "reviews/mine", element: <Lazy><MyReviewsPage /></Lazy> },
   { path: "reviews/dormant", element: <Lazy><DormantPage /></Lazy> },
@@ -119,9 +130,11 @@ export function navigation({ me, objects, language, t }: NavigationInput): MenuI
   if (records.length) {
     items.push({ key: "records", type: "group", label: t("menu.records"), children: records });
   }
+  items.push(requestsMenuGroup(t));
   // Administration: each feature folder adds the entries its user may open.
   const administration: MenuItem[] = [
-    ...adminMenuEntries(me, t), ...accessMenuEntries(me, t), ...auditMenuEntries(me, t),
+    ...adminMenuEntries(me, t), ...workflowAdminMenuEntries(me, t), ...accessMenuEntries(me, t),
+    ...auditMenuEntries(me, t),
     ...reviewsMenuEntries(me, t), ...configMenuEntries(me, t),
   ];
   if (administration.length) {

@@ -2,8 +2,8 @@
 // dates, system permissions, every object × action with its scopes and the roles they come
 // from, and every field's level with where it comes from.
 
-import { ClockCircleOutlined, ShareAltOutlined, StopOutlined } from "@ant-design/icons";
-import { Card, Descriptions, Empty, Space, Table, Tabs, Tag, Tooltip, Typography } from "antd";
+import { ClockCircleOutlined, FlagOutlined, ShareAltOutlined, StopOutlined } from "@ant-design/icons";
+import { Button, Card, Descriptions, Empty, Space, Table, Tabs, Tag, Tooltip, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useTranslation } from "react-i18next";
 
@@ -63,7 +63,20 @@ interface ObjectRow {
   actions: Record<string, ActionAccess>;
 }
 
-function ActionsTable({ matrix }: { matrix: AccessMatrix }) {
+/** What a "report a problem" button of a row is about (My access only). */
+export type ReportAbout = { object?: string; field?: string; action?: string };
+type Report = ((about: ReportAbout) => void) | undefined;
+
+function ReportButton({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <Tooltip title={label}>
+      <Button type="text" size="small" icon={<FlagOutlined />} aria-label={label} data-action="report-problem"
+              onClick={onClick} />
+    </Tooltip>
+  );
+}
+
+function ActionsTable({ matrix, onReport }: { matrix: AccessMatrix; onReport: Report }) {
   const { t, i18n } = useTranslation("access");
   const rows: ObjectRow[] = Object.entries(matrix.objects).map(([name, o]) => ({ name, actions: o.actions }));
   const columns: ColumnsType<ObjectRow> = [
@@ -77,6 +90,12 @@ function ActionsTable({ matrix }: { matrix: AccessMatrix }) {
       render: (_: unknown, r: ObjectRow) => <ActionCell access={r.actions[a]} />,
     })),
   ];
+  if (onReport) {
+    columns.push({
+      key: "report", width: 48, fixed: "right",
+      render: (_, r) => <ReportButton label={t("matrix.report")} onClick={() => onReport({ object: r.name })} />,
+    });
+  }
   return (
     <Table<ObjectRow> rowKey="name" size="small" columns={columns} dataSource={rows} pagination={false}
                       scroll={{ x: 1000 }} data-testid="matrix-actions" bordered />
@@ -88,7 +107,8 @@ interface FieldRow {
   access: FieldAccess;
 }
 
-function FieldsTable({ object, fields }: { object: string; fields: Record<string, FieldAccess> }) {
+function FieldsTable({ object, fields, onReport }: { object: string; fields: Record<string, FieldAccess>;
+                                                     onReport: Report }) {
   const { t, i18n } = useTranslation("access");
   const role = useRoleLabel();
   const catalog = useCatalog();
@@ -111,10 +131,17 @@ function FieldsTable({ object, fields }: { object: string; fields: Record<string
         </Space>
       ) },
   ];
+  if (onReport) {
+    columns.push({
+      key: "report", width: 48,
+      render: (_, r) => <ReportButton label={t("matrix.report")} onClick={() => onReport({ object, field: r.name })} />,
+    });
+  }
   return <Table<FieldRow> rowKey="name" size="small" columns={columns} dataSource={rows} pagination={false} />;
 }
 
-export default function AccessMatrixView({ matrix }: { matrix: AccessMatrix }) {
+/** `onReport`: each row (object, field, system permission) offers to report a problem. */
+export default function AccessMatrixView({ matrix, onReport }: { matrix: AccessMatrix; onReport?: Report }) {
   const { t, i18n } = useTranslation("access");
   const fmt = useFormat();
   const role = useRoleLabel();
@@ -146,7 +173,15 @@ export default function AccessMatrixView({ matrix }: { matrix: AccessMatrix }) {
             {matrix.system_permissions.length === 0 ? t("matrix.noPermissions") : (
               <Space size={[4, 4]} wrap>
                 {matrix.system_permissions.map((p) => (
-                  <Tag key={p} color="purple" data-permission={p}>{t(`common:permissions.${p}`, { defaultValue: p })}</Tag>
+                  <Tag key={p} color="purple" data-permission={p}>
+                    {t(`common:permissions.${p}`, { defaultValue: p })}
+                    {onReport && (
+                      <FlagOutlined role="button" tabIndex={0} aria-label={t("matrix.report")} data-action="report-problem"
+                                    style={{ marginInlineStart: 6, cursor: "pointer" }}
+                                    onClick={() => onReport({ action: p })}
+                                    onKeyDown={(e) => { if (e.key === "Enter" || e.key === " ") onReport({ action: p }); }} />
+                    )}
+                  </Tag>
                 ))}
               </Space>
             )}
@@ -155,13 +190,13 @@ export default function AccessMatrixView({ matrix }: { matrix: AccessMatrix }) {
       </Card>
       <Card title={t("matrix.actions")} extra={<Typography.Text type="secondary">{t("matrix.actionsHint")}</Typography.Text>}
             styles={{ body: { padding: 0 } }}>
-        <ActionsTable matrix={matrix} />
+        <ActionsTable matrix={matrix} onReport={onReport} />
       </Card>
       <Card title={t("matrix.fields")}>
         {Object.keys(matrix.objects).length === 0 ? <Empty /> : (
           <Tabs items={Object.entries(matrix.objects).map(([name, o]) => ({
             key: name, label: objectLabel(name, i18n.language),
-            children: <FieldsTable object={name} fields={o.fields} />,
+            children: <FieldsTable object={name} fields={o.fields} onReport={onReport} />,
           }))} />
         )}
       </Card>

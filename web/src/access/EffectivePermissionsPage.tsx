@@ -9,6 +9,7 @@ import { Link, useSearchParams } from "react-router-dom";
 
 import { api, describeError } from "../api/client";
 import AccessMatrixView from "./AccessMatrixView";
+import type { ReportAbout } from "./AccessMatrixView";
 import { CONFIG_READERS } from "./constants";
 import Gate from "./Gate";
 import "./i18n";
@@ -35,7 +36,8 @@ function useMatrix(path: string, user: string | null) {
   return { matrix, error, loading, load };
 }
 
-export function MatrixBody({ path, user }: { path: string; user: string | null }) {
+export function MatrixBody({ path, user, onReport }: { path: string; user: string | null;
+                                                       onReport?: (about: ReportAbout) => void }) {
   const { t } = useTranslation("access");
   const { matrix, error, loading, load } = useMatrix(path, user);
   useEffect(() => { void load(); }, [load]);
@@ -44,7 +46,7 @@ export function MatrixBody({ path, user }: { path: string; user: string | null }
                   action={<Button size="small" onClick={() => void load()}>{t("common.retry")}</Button>} />;
   }
   if (!matrix) return loading ? <Spin style={{ display: "block", padding: 48 }} /> : null;
-  return <AccessMatrixView matrix={matrix} />;
+  return <AccessMatrixView matrix={matrix} onReport={onReport} />;
 }
 
 export default function EffectivePermissionsPage() {

@@ -1,9 +1,11 @@
-/** Deactivate a user, naming who receives their records; reactivate one. */
+/** Deactivate a user, naming who receives their records (their manager unless another
+ * is chosen); reactivate one. */
 
 import { Alert, Form, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 
 import { api } from "../api/client";
+import type { DeactivationResult } from "../workflow/DeactivationSummary";
 import ChangeDialog from "./ChangeDialog";
 import type { ReasonValues } from "./ChangeDialog";
 import { UserSelect } from "./pickers";
@@ -13,12 +15,8 @@ interface DeactivateValues extends ReasonValues {
   successor_id: number | null;
 }
 
-export interface DeactivateResult extends AdminUser {
-  successor: string;
-  sessions_and_tokens_ended: number;
-  records_transferred: Record<string, number>;
-  assignments_ended: unknown[];
-}
+/** The user as deactivated, with what the deactivation did (shown by DeactivationSummary). */
+export type DeactivateResult = AdminUser & DeactivationResult;
 
 interface Props<R> {
   open: boolean;
@@ -32,10 +30,13 @@ interface Props<R> {
 export function DeactivateUserDialog({ open, user, users, onClose, onDone, onReload
 }: Props<DeactivateResult>) {
   const { t } = useTranslation("admin");
+  const { t: tw } = useTranslation("workflow");
   const [form] = Form.useForm<DeactivateValues>();
   const submit = async (v: DeactivateValues) => {
     onDone(await api.post<DeactivateResult>(`/users/${user.id}/deactivate`, {
-      successor_id: v.successor_id, reason: v.reason, version: user.version,
+      // the manager is the default: sent as such, so that the audit log says so
+      successor_id: v.successor_id === user.manager_id ? null : v.successor_id,
+      reason: v.reason, version: user.version,
     }));
   };
   return (
@@ -54,6 +55,7 @@ export function DeactivateUserDialog({ open, user, users, onClose, onDone, onRel
                    <li>{t("deactivate.sessions")}</li>
                    <li>{t("deactivate.records")}</li>
                    <li>{t("deactivate.roles")}</li>
+                   <li>{tw("deactivation.requestsLine")}</li>
                    <li>{t("deactivate.lines")}</li>
                  </ul>
                } />

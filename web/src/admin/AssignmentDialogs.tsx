@@ -1,5 +1,6 @@
 /** Give a user a role (optionally until a time), change an assignment's end, or remove
- * it — each with a reason. */
+ * it — each with a reason. Under the two-person rule a role with system permissions is not
+ * given at once: a grant request waits for a second administrator (said so, with a link). */
 
 import { Checkbox, DatePicker, Form, Typography } from "antd";
 import dayjs from "dayjs";
@@ -7,6 +8,7 @@ import type { Dayjs } from "dayjs";
 import { useTranslation } from "react-i18next";
 
 import { api } from "../api/client";
+import { isGrantRequest, useTwoPersonNotice } from "../workflow/twoPerson";
 import ChangeDialog from "./ChangeDialog";
 import type { ReasonValues } from "./ChangeDialog";
 import { roleName } from "./names";
@@ -66,8 +68,12 @@ export function AddAssignmentDialog({ open, users, roles, userId, roleId, onClos
     user_id: v.user_id, role_id: v.role_id,
     expires_at: v.expires_at ? v.expires_at.toISOString() : null, reason: v.reason,
   });
+  const waiting = useTwoPersonNotice();
   const submit = async (v: AddValues) => {
-    onDone(await api.post<Assignment>("/assignments", bodyOf(v)));
+    const answer = await api.post<unknown>("/assignments", bodyOf(v));
+    // under the two-person rule a role with system permissions waits for a second administrator
+    if (isGrantRequest(answer)) waiting(answer);
+    else onDone(answer as Assignment);
   };
   return (
     <ChangeDialog<AddValues>

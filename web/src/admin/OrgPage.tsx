@@ -9,6 +9,7 @@ import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router-dom";
 
 import { useMe } from "../auth/AuthContext";
+import DeactivationSummary from "../workflow/DeactivationSummary";
 import { adminApi } from "./api";
 import { DeactivateUserDialog, ReactivateUserDialog } from "./ActivationDialogs";
 import type { DeactivateResult } from "./ActivationDialogs";
@@ -43,6 +44,7 @@ export default function OrgPage() {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [query, setQuery] = useState("");
   const [showInactive, setShowInactive] = useState(false);
+  const [deactivated, setDeactivated] = useState<DeactivateResult | null>(null);
 
   const org = useLoad(async () => {
     const [departments, users, roles] = await Promise.all([
@@ -185,12 +187,16 @@ export default function OrgPage() {
       {dialog?.kind === "deactivate" && (
         <DeactivateUserDialog open user={dialog.user} users={users}
                               onClose={() => setDialog(null)} onReload={reload}
-                              onDone={(r: DeactivateResult) => done(t("deactivate.done", {
-                                name: r.display_name, successor: r.successor,
-                                records: total(r.records_transferred),
-                                sessions: r.sessions_and_tokens_ended,
-                              }))} />
+                              onDone={(r: DeactivateResult) => {
+                                done(t("deactivate.done", {
+                                  name: r.display_name, successor: r.successor,
+                                  records: total(r.records_transferred),
+                                  sessions: r.sessions_and_tokens_ended,
+                                }));
+                                setDeactivated(r);
+                              }} />
       )}
+      {deactivated && <DeactivationSummary result={deactivated} onClose={() => setDeactivated(null)} />}
       {dialog?.kind === "reactivate" && (
         <ReactivateUserDialog open user={dialog.user}
                               onClose={() => setDialog(null)} onReload={reload}

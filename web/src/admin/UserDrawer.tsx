@@ -1,9 +1,11 @@
-/** One user: their details and the roles they hold (with ends and reasons). */
+/** One user: their details, the roles they hold (with ends and reasons) and the trainings
+ * they completed (approval policies require some). */
 
 import { Descriptions, Divider, Drawer, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 
 import { useFormat } from "../i18n/format";
+import TrainingSection from "../workflow/TrainingSection";
 import AssignmentsTable from "./AssignmentsTable";
 import { departmentPath } from "./names";
 import type { AdminUser, Department, RoleSummary } from "./types";
@@ -50,6 +52,7 @@ export default function UserDrawer({ user, users, departments, roles, canReadRol
                             canManage={canManageRoles && user.active} />
         </>
       )}
+      <TrainingSection user={user} />
     </Drawer>
   );
 }

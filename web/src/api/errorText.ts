@@ -7,6 +7,7 @@ import type { TFunction } from "i18next";
 
 import { choiceLabel, fieldLabel, objectLabel } from "../catalog/labels";
 import { addNamespace } from "../i18n";
+import { preconditionText } from "../workflow/preconditionText";
 import en from "./en.json";
 import zhCN from "./zh-CN.json";
 
@@ -110,9 +111,33 @@ function conflict(type: string, d: Params, c: Ctx): string | null {
     case "conflict.already_holds":
     case "conflict.outside_departments":
       return typed(type.replace(".", "_"), c);
+    case "conflict.preconditions":
+      return typed("conflict_preconditions", c, { failed: preconditions(d.preconditions, c) });
+    case "conflict.request_closed": {
+      const status = str(d.status) ?? "";
+      return typed("conflict_request_closed", c, {
+        id: d.id ?? "?", status: c.t(`workflow:status.${status}`, { defaultValue: status }),
+      });
+    }
+    case "conflict.request_open":
+      return typed("conflict_request_open", c, { id: d.request_id ?? "?" });
+    case "conflict.two_person":
+      return typed("conflict_two_person", c, {
+        permissions: list(strings(d.permissions).map(
+          (p) => c.t(`common:permissions.${p}`, { defaultValue: p })), c),
+        holders: list(strings(d.holders), c),
+      });
     default:
       return null;
   }
+}
+
+/** Failed preconditions of a request, each in words (workflow/preconditionText.ts). */
+function preconditions(items: unknown, c: Ctx): string {
+  const failed = Array.isArray(items) ? items.filter(
+    (p): p is { code: string; params?: Params; message?: string } =>
+      !!p && typeof p === "object" && typeof (p as { code?: unknown }).code === "string") : [];
+  return failed.map((p) => preconditionText(p, c.t, c.lang)).join(" ");
 }
 
 function delegation(d: Params, c: Ctx): string | null {
@@ -223,6 +248,8 @@ function validation(type: string, d: Params, c: Ctx): string | null {
         row: d.row, defaultValue: c.t("apiErrors:file.other"),
       });
     }
+    case "validation.preconditions":
+      return typed("validation_preconditions", c, { failed: preconditions(d.preconditions, c) });
     case "validation.import_rows": {
       const rows = typeof d.rows === "number" ? d.rows : 0;
       const valid = typeof d.valid === "number" ? d.valid : 0;
@@ -244,6 +271,10 @@ export function typedErrorText(type: string, details: Params, t: TFunction, lang
   if (type.startsWith("validation.")) return validation(type, details, c);
   if (type.startsWith("conflict.")) return conflict(type, details, c);
   if (type === "forbidden.delegation") return delegation(details, c);
+  if (type === "forbidden.decision") {
+    const reason = str(details.reason) ?? "";
+    return t(`workflow:refusal.${reason}`, { defaultValue: t("workflow:refusal.other", { reason }) });
+  }
   if (type === "too_large" && typeof details.max_rows === "number") {
     return typed("too_large_rows", c, { count: num(details.max_rows, lang) });
   }

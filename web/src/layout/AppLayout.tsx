@@ -1,5 +1,5 @@
-// The signed-in frame: side menu (screens this user has), header (language, the user,
-// sign-out) and the current screen.
+// The signed-in frame: side menu (screens this user has), header (what waits for the user
+// and their notifications, language, the user, sign-out) and the current screen.
 
 import {
   LogoutOutlined, MenuFoldOutlined, MenuUnfoldOutlined, UserOutlined,
@@ -13,6 +13,7 @@ import { useAuth, useMe } from "../auth/AuthContext";
 import { useCatalog } from "../catalog/CatalogContext";
 import { navigation } from "../routes";
 import type { MenuItem } from "../routes";
+import HeaderTray from "../workflow/HeaderTray";
 import styles from "./AppLayout.module.css";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { Lazy } from "./Lazy";
@@ -100,6 +101,7 @@ export default function AppLayout() {
                   icon={folded ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
                   aria-label={t(folded ? "menu.expand" : "menu.collapse")} />
           <Space size="middle">
+            <HeaderTray />
             <LanguageSwitch />
             <Dropdown menu={userMenu} trigger={["click"]}>
               <Button type="text" aria-label={t("header.userMenu")} data-testid="user-menu"
