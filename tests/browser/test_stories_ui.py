@@ -201,12 +201,11 @@ def test_story_2_lilei_sees_his_team_edits_plans_and_tasks(
     team_ids = ",".join(str(u["id"]) for u in team.values())
     sign_in(page, "lilei")
 
-    # no administration in his menu
+    # no system settings, users or roles in his menu (his reviews of story 9 are there)
     menu = page.get_by_test_id("side-menu")
     expect(menu).to_contain_text("销售计划")
-    expect(menu).not_to_contain_text("系统管理")
-    expect(menu).not_to_contain_text("组织架构")
-    expect(menu).not_to_contain_text("角色与权限")
+    for screen in ("组织架构", "角色与权限", "角色分配", "审批流程", "共享与限制规则"):
+        expect(menu).not_to_contain_text(screen)
 
     # every customer and opportunity of his three reps
     for entry, obj, plural, title in (("客户", "customer", "customers", "name"),
@@ -252,6 +251,9 @@ def test_story_2_lilei_sees_his_team_edits_plans_and_tasks(
     assert (saved["status"], saved["version"]) == ("done", task["version"] + 1)
 
     # the administration screens, by their addresses: which permission they need
+    page.goto("/admin/workflow")  # the approval workflow's settings
+    expect(page.get_by_test_id("forbidden")).to_contain_text("“系统设置”")
+    screenshot(page, "story2-05-admin-settings-lilei")
     page.goto("/admin/org")
     expect(page.get_by_test_id("forbidden")).to_contain_text("无权访问此页")
     expect(page.get_by_test_id("forbidden")).to_contain_text("“用户管理”或“查看审计日志”")
