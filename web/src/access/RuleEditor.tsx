@@ -166,7 +166,7 @@ function Editor({ kind, rule, defaultObject, open, onClose, onSaved }: Props) {
     setError(null);
     try {
       await impact.run(request.change);
-      document.getElementById("rule-impact")?.scrollIntoView({ behavior: "smooth", block: "start" });
+      document.getElementById("rule-impact")?.scrollIntoView({ block: "start" });
     } catch (err) {
       showError(err, request.paths);
     }

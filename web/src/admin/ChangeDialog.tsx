@@ -15,6 +15,7 @@ import ImpactView from "../whatif/ImpactView";
 import type { WhatIfChange } from "../whatif/types";
 import { useImpact } from "../whatif/useImpact";
 import { adminError, invalidField, invalidText, isStale } from "./errors";
+import "./i18n"; // its strings, for screens outside administration that use it
 
 export interface ReasonValues {
   reason: string;

@@ -132,6 +132,17 @@ function conflict(type: string, d: Params, c: Ctx): string | null {
   }
 }
 
+/** Access reviews name what stands in the way of a 409 by its `reason`. */
+const REVIEW_REASONS = new Set(["closed", "campaign_closed", "decided", "no_reviewer", "own_access"]);
+
+function reviewConflict(type: string, d: Params, c: Ctx): string | null {
+  const reason = str(d.reason);
+  if ((type !== "conflict" && type !== "conflict.self") || !reason || !REVIEW_REASONS.has(reason)) {
+    return null;
+  }
+  return typed(`conflict_review_${reason}`, c);
+}
+
 /** Failed preconditions of a request, each in words (workflow/preconditionText.ts). */
 function preconditions(items: unknown, c: Ctx): string {
   const failed = Array.isArray(items) ? items.filter(
@@ -269,6 +280,8 @@ export function typedErrorText(type: string, details: Params, t: TFunction, lang
                                object?: string): string | null {
   const c: Ctx = { t, lang, object: str(details.object) ?? object };
   if (type.startsWith("validation.")) return validation(type, details, c);
+  const review = reviewConflict(type, details, c);
+  if (review) return review;
   if (type.startsWith("conflict.")) return conflict(type, details, c);
   if (type === "forbidden.delegation") return delegation(details, c);
   if (type === "forbidden.decision") {

@@ -158,8 +158,8 @@ function ConfigScreen() {
       {error !== null && <Alert type="error" showIcon message={describeError(error, t)} data-testid="config-error" />}
       {problems && <ProblemList problems={problems} title={t("import.invalid", { n: fmt.number(problems.length) })} />}
       {applied && (
-        <Card>
-          <Result status="success" title={t(applied.applied ? "apply.done" : "apply.nothing")} data-testid="config-applied"
+        <Card data-testid="config-applied">
+          <Result status="success" title={t(applied.applied ? "apply.done" : "apply.nothing")}
                   subTitle={t("apply.doneText", {
                     added: fmt.number(applied.counts.added), changed: fmt.number(applied.counts.changed),
                     removed: fmt.number(applied.counts.removed), before: applied.policy_version_before,

@@ -85,7 +85,10 @@ function CampaignScreen() {
           <Descriptions.Item label={t("campaign.scope")}><ScopeText campaign={campaign} /></Descriptions.Item>
           <Descriptions.Item label={t("campaign.deadline")}><DeadlineText campaign={campaign} /></Descriptions.Item>
           <Descriptions.Item label={t("campaign.createdBy")}>
-            <PersonText person={campaign.created_by} />&nbsp;·&nbsp;{fmt.dateTime(campaign.created_at)}
+            <Space size={[8, 0]} wrap>
+              <PersonText person={campaign.created_by} />
+              <Typography.Text type="secondary">{fmt.dateTime(campaign.created_at)}</Typography.Text>
+            </Space>
           </Descriptions.Item>
           <Descriptions.Item label={t("campaign.reason")}>{campaign.reason}</Descriptions.Item>
           {campaign.closed_at && (

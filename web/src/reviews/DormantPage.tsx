@@ -34,8 +34,6 @@ export default function DormantPage() {
 function GrantsTable({ assignment, cutoff }: { assignment: DormantAssignment; cutoff: string | null }) {
   const { t, i18n } = useTranslation("reviews");
   const fmt = useFormat();
-  const [all, setAll] = useState(assignment.dormant === 0);
-  const rows = all ? assignment.grants : assignment.grants.filter((g) => g.dormant);
   const heldShort = !!(assignment.granted_at && cutoff && assignment.granted_at > cutoff);
   const columns: ColumnsType<DormantGrant> = [
     { key: "object", title: t("dormant.object"), width: 130, render: (_, g) => objectLabel(g.object, i18n.language) },
@@ -61,17 +59,10 @@ function GrantsTable({ assignment, cutoff }: { assignment: DormantAssignment; cu
     },
   ];
   return (
-    <>
-      <Table<DormantGrant> rowKey={(g) => `${g.object}.${g.action}`} size="small" pagination={false}
-                           columns={columns} dataSource={rows} scroll={{ x: 880 }}
+    <Table<DormantGrant> rowKey={(g) => `${g.object}.${g.action}`} size="small" pagination={false}
+                           columns={columns} dataSource={assignment.grants} scroll={{ x: 880 }}
                            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE}
                                                        description={heldShort ? t("dormant.heldShortHint") : t("dormant.noneDormant")} /> }} />
-      {assignment.dormant > 0 && assignment.dormant < assignment.total && (
-        <Button type="link" size="small" onClick={() => setAll(!all)}>
-          {all ? t("dormant.onlyDormantGrants") : t("dormant.allGrants", { n: fmt.number(assignment.total) })}
-        </Button>
-      )}
-    </>
   );
 }
 
@@ -88,25 +79,26 @@ function UserRoles({ row, cutoff }: { row: DormantUser; cutoff: string | null })
         <Link to={permissionsHref(row.user.id)}><KeyOutlined /> {t("dormant.effective")}</Link>
       )}
       {row.roles.map((a) => (
-        <Card key={a.assignment_id} size="small" data-assignment={a.assignment_id}
-              title={<Space wrap>
-                <span>{zh ? a.role.name : a.role.name_en || a.role.name}</span>
-                <Typography.Text type="secondary" style={{ fontWeight: "normal" }}>
-                  {t("dormant.grantedAt", { date: fmt.dateTime(a.granted_at) })}
-                  {a.expires_at && ` · ${t("dormant.expiresAt", { date: fmt.dateTime(a.expires_at) })}`}
-                </Typography.Text>
-                <Tag color={a.dormant ? "volcano" : "green"}>
-                  {t("dormant.dormantOf", { n: fmt.number(a.dormant), total: fmt.number(a.total) })}
-                </Tag>
-              </Space>}
-              extra={mayRevoke && (
-                <Link to={`/admin/assignments?user=${row.user.id}&role=${a.role.id}`} data-action="revoke-assignment">
-                  <SolutionOutlined /> {t("dormant.revoke")}
-                </Link>
-              )}
-              styles={{ body: { padding: 0 } }}>
+        <div key={a.assignment_id} data-assignment={a.assignment_id}>
+          <Space style={{ width: "100%", justifyContent: "space-between", marginBottom: 8 }} wrap>
+            <Space wrap>
+              <Typography.Text strong>{zh ? a.role.name : a.role.name_en || a.role.name}</Typography.Text>
+              <Typography.Text type="secondary">
+                {t("dormant.grantedAt", { date: fmt.dateTime(a.granted_at) })}
+                {a.expires_at && ` · ${t("dormant.expiresAt", { date: fmt.dateTime(a.expires_at) })}`}
+              </Typography.Text>
+              <Tag color={a.dormant ? "volcano" : "green"}>
+                {t("dormant.dormantOf", { n: fmt.number(a.dormant), total: fmt.number(a.total) })}
+              </Tag>
+            </Space>
+            {mayRevoke && (
+              <Link to={`/admin/assignments?user=${row.user.id}&role=${a.role.id}`} data-action="revoke-assignment">
+                <SolutionOutlined /> {t("dormant.revoke")}
+              </Link>
+            )}
+          </Space>
           <GrantsTable assignment={a} cutoff={cutoff} />
-        </Card>
+        </div>
       ))}
     </Space>
   );
