@@ -256,6 +256,40 @@ def test_a_user_without_review_permissions(context: BrowserContext) -> None:
         expect(page.get_by_test_id("my-reviews")).to_contain_text("没有待复核的内容")
 
 
+def test_bulk_certify_on_a_narrow_window(context: BrowserContext, server: DemoServer) -> None:
+    wangfang, lilei = Client(server, "wangfang"), Client(server, "lilei")
+    reps = wangfang.role("sales_rep")["id"]
+    campaign = wangfang.post("/reviews", {
+        "name": "销售人员角色复核", "scope": "roles", "role_ids": [reps],
+        "deadline": (datetime.now(UTC) + timedelta(days=3)).isoformat(),
+        "on_deadline": "keep", "reason": "销售人员角色抽查"})
+    items = [i for i in my_items(lilei, campaign["id"]) if i["kind"] == "assignment"]
+    assert {i["user"]["username"] for i in items} >= {"zhangwei", "liuyang"}
+    chosen = [i for i in items if i["user"]["username"] in ("zhangwei", "liuyang")]
+
+    with watched_page(context) as page:
+        page.set_viewport_size({"width": 1024, "height": 700})
+        sign_in(page, "lilei")
+        page.goto("/reviews/mine")
+        for item in chosen:
+            page.locator(f"tr[data-item='{item['id']}'] .ant-checkbox-input").check()
+        page.locator("[data-action=certify-selected]").click()
+        dialog = page.get_by_test_id("decision-dialog")
+        expect(dialog).to_contain_text("逐项确认所选的 2 项")
+        dialog.locator("#decision-reason").fill("都在正常跟进客户")
+        settled(page)
+        screenshot(page, "reviews-bulk-narrow-zh")
+        page.get_by_test_id("decision-ok").click()
+        expect(page.get_by_test_id("decision-dialog")).to_have_count(0)
+        for item in chosen:
+            expect(page.locator(f"tr[data-item='{item['id']}']")).to_have_count(0)
+        screenshot(page, "reviews-mine-narrow-zh", full_page=True)
+    decided = {i["id"]: i for i in wangfang.get(
+        f"/reviews/{campaign['id']}/items?decided=true")["items"]}
+    assert {decided[i["id"]]["outcome"] for i in chosen} == {"certified"}
+    assert {decided[i["id"]]["reason"] for i in chosen} == {"都在正常跟进客户"}
+
+
 # --- dormant permissions ----------------------------------------------------------------------
 
 

@@ -148,3 +148,35 @@ def test_rule_previewed_in_the_rule_editor(page: Page, server: Server) -> None:
     # nothing was saved by the preview
     assert not [r for r in wangfang.get("/restriction-rules?object=customer")["items"]
                 if r["name"] == "D 级客户对销售人员隐藏"]
+
+
+def test_many_affected_users_are_paged(page: Page, server: Server) -> None:
+    # the support role gets 25 more holders: a change to it reaches 26 people
+    wangfang = Client(server, "wangfang")
+    support = wangfang.role("support")
+    for n in range(25):
+        user = wangfang.post("/users", {
+            "username": f"agent{n:02d}", "display_name": f"客服坐席 {n:02d}",
+            "department_id": wangfang.user("chenjing")["department"]["id"],
+            "reason": "客服扩编"})
+        wangfang.post("/assignments", {"user_id": user["id"], "role_id": support["id"],
+                                       "reason": "客服扩编"})
+
+    sign_in(page, "wangfang")
+    page.goto(f"/admin/roles/{support['id']}")
+    choose(page, "grant-service_record-edit", "无")
+    page.get_by_test_id("save-role").click()
+    preview(page, "服务记录改由主管修改")
+    impact = page.get_by_test_id("impact-view")
+    expect(impact).to_have_attribute("data-changed", "26")
+    rows = impact.locator("tbody tr[data-username]")
+    expect(rows).to_have_count(20)
+    first_page = set(rows.evaluate_all("rs => rs.map(r => r.dataset.username)"))
+    impact.locator(".ant-pagination-item-2").click()
+    expect(rows).to_have_count(6)
+    second_page = set(rows.evaluate_all("rs => rs.map(r => r.dataset.username)"))
+    assert not first_page & second_page
+    assert len(first_page | second_page) == 26 and "chenjing" in first_page | second_page
+    expect(impact).to_contain_text("第 21–26 名，共 26 名用户")
+    settled(page)
+    screenshot(page, "whatif-paged-zh")
