@@ -273,3 +273,197 @@ def test_story_5_liuyang_obtains_sales_manager_for_30_days(person: Person,
     expect(view).to_have_attribute("data-scopes", re.compile("department_tree"))
     screenshot(liuyang, "requests-9-my-access-zh", full_page=True)
     assert "department_tree" in scopes(rep.get("/me/access"), "customer", "view")
+
+
+# --- asking for changes, resubmitting, withdrawing; record access ------------------------
+
+
+def test_record_request_sent_back_resubmitted_and_withdrawn(person: Person,
+                                                            server: Server) -> None:
+    admin = Client(server, "wangfang")
+    liuyang_id = admin.user("liuyang")["id"]
+    theirs = admin.get(f"/customers?owner_id={liuyang_id}&limit=1")["items"][0]["id"]
+
+    # hanmeimei follows a link to a customer of liuyang's: not hers to see, but she may ask
+    # for it from there (her roles let her view customers, so a share can open it)
+    han = person("hanmeimei")
+    han.goto(f"/records/customer/{theirs}")
+    expect(han.get_by_test_id("record-not-found")).to_be_visible()
+    han.get_by_test_id("request-access").click()
+    expect(han.get_by_test_id("new-request-page")).to_be_visible()
+    expect(number_input(han, "request-record")).to_have_value(str(theirs))
+    han.get_by_test_id("request-reason").fill("替刘洋跟进这个客户")
+    expect(checks(han)).to_have_attribute("data-ok", "true")
+    expect(precondition(han, "function_granted")).to_contain_text("你的角色允许查看客户")
+    expect(checks(han).get_by_test_id("approver-chain")).to_contain_text("可共享该记录的人")
+    screenshot(han, "requests-10-record-request-zh", full_page=True)
+    han.get_by_test_id("send-request").click()
+    rid = sent_request_id(han)
+    expect(han.get_by_test_id("request-what")).to_contain_text(f"客户 #{theirs} 的只读权限")
+
+    # lilei asks for changes, with a reason
+    lilei = person("lilei")
+    menu(lilei, "待我审批")
+    lilei.get_by_test_id("approval-kinds").get_by_text("记录访问").click()
+    opened = expand(lilei, rid)
+    decide(lilei, "request-changes", "请写明客户名称和跟进期限", within=opened)
+    expect(lilei.locator(f"tr[data-request='{rid}']")).to_have_count(0)
+
+    # hanmeimei sees it in "My requests", sent back with the reason, and resubmits
+    han.reload()
+    menu(han, "我的申请")
+    row = han.locator(f"tr[data-request='{rid}']")
+    expect(row).to_have_attribute("data-status", "changes_requested")
+    opened = expand(han, rid)
+    expect(opened.get_by_test_id("request-history")).to_contain_text("请写明客户名称和跟进期限")
+    screenshot(han, "requests-11-my-requests-changes-asked-zh", full_page=True)
+    decide(han, "resubmit", "替刘洋跟进华南客户，两周", within=opened)
+    expect(row).to_have_attribute("data-status", "pending")
+
+    # …and then withdraws it from its page
+    row.get_by_test_id("request-link").click()
+    history = han.get_by_test_id("request-history")
+    expect(history.locator("[data-decision=changes_requested]")).to_have_count(1)
+    expect(history.locator("[data-decision=resubmitted]")).to_have_count(1)
+    decide(han, "withdraw")
+    expect(han.get_by_test_id("request-detail")).to_have_attribute("data-status", "withdrawn")
+    expect(han.get_by_test_id("request-actions")).to_have_count(0)
+    screenshot(han, "requests-12-withdrawn-zh", full_page=True)
+    assert admin.get(f"/requests/{rid}")["status"] == "withdrawn"
+
+
+# --- My access: what ends soon, reporting a problem ------------------------------------
+
+
+def test_my_access_ends_soon_and_a_problem_report(person: Person, server: Server) -> None:
+    admin = Client(server, "wangfang")
+    chenjing = admin.user("chenjing")
+    rep_role = admin.role("sales_rep")
+    ends = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    admin.post("/assignments", {"user_id": chenjing["id"], "role_id": rep_role["id"],
+                                "expires_at": ends, "reason": "covering for the sales team"})
+
+    # chenjing is told, in the header and on "My access", that the role ends in 3 days
+    page = person("chenjing", locale="en")
+    expect(page.get_by_test_id("bell")).not_to_have_attribute("data-count", "0")
+    page.get_by_test_id("todo-badge").click()
+    expect(page.get_by_test_id("count-ending-soon")).to_have_attribute("data-count", "1")
+    screenshot(page, "requests-13-todo-menu-en")
+    page.get_by_test_id("count-ending-soon").click()
+    ending = page.get_by_test_id("ending-soon")
+    expect(ending.locator("[data-kind=assignment]")).to_contain_text("Role “Sales representative”")
+    expect(ending.locator("[data-kind=assignment]")).to_contain_text("3 days left")
+    screenshot(page, "requests-14-my-access-ends-soon-en", full_page=True)
+
+    # a problem with the customers row: the report becomes a request to the administrators
+    page.locator("[data-cell='customer.view']").locator("xpath=..").locator(
+        "[data-action=report-problem]").click()
+    dialog = page.get_by_test_id("problem-dialog")
+    expect(dialog.get_by_test_id("problem-about")).to_have_text("Customer")
+    choose(page, dialog.get_by_test_id("problem-action"), "delete")
+    dialog.get_by_test_id("problem-message").fill("I should be able to delete duplicates")
+    screenshot(page, "requests-15-report-problem-en")
+    page.get_by_test_id("problem-send").click()
+    expect(page.get_by_test_id("problem-sent")).to_be_visible()
+    page.get_by_test_id("problem-request-link").click()
+    expect(page.get_by_test_id("request-what")).to_have_text(
+        "A problem with: delete customer")
+    rid = sent_request_id(page)
+    expect(page.get_by_test_id("problem-explanation")).to_have_count(0)  # not the reporter's
+
+    # wangfang handles it: in her queue as a problem report, with the engine's explanation
+    wangfang = person("wangfang")
+    menu(wangfang, "待我审批")
+    expect(wangfang.get_by_test_id("approval-kinds").locator("[data-count]").nth(3)
+           ).to_have_attribute("data-count", "1")
+    wangfang.locator(f"tr[data-request='{rid}']").get_by_test_id("request-link").click()
+    explanation = wangfang.get_by_test_id("problem-explanation")
+    expect(explanation.locator("[data-layer=function][data-allowed=false]")).to_be_visible()
+    screenshot(wangfang, "requests-16-problem-report-zh", full_page=True)
+    decide(wangfang, "approve", "已为客服增加删除重复客户的权限")
+    expect(wangfang.get_by_test_id("request-detail")).to_have_attribute("data-status", "approved")
+
+
+# --- the approval workflow's administration; the two-person rule -----------------------
+
+
+def test_workflow_administration_and_the_two_person_rule(person: Person,
+                                                         server: Server) -> None:
+    admin, han = Client(server, "wangfang"), Client(server, "hanmeimei")
+    finance = admin.role("finance")
+    page = person("wangfang", locale="en")
+    menu(page, "Approval workflow")
+    expect(page.get_by_test_id("two-person-state")).to_have_attribute("data-on", "false")
+    expect(page.get_by_test_id("notice-days")).to_have_text("7 days")
+    screenshot(page, "requests-17-workflow-settings-en")
+
+    # approval policies: the default in force, sales_manager's own; a new one for finance
+    page.get_by_role("tab", name="Approval policies").click()
+    policies = page.get_by_test_id("approval-policies")
+    expect(policies.get_by_test_id("default-policy")).to_contain_text("The manager")
+    expect(policies.locator("tr[data-role=sales_manager]")).to_contain_text(SALES_MANAGER_COURSE)
+    screenshot(page, "requests-18-approval-policies-en", full_page=True)
+    page.get_by_test_id("new-policy").click()
+    dialog = page.get_by_test_id("policy-dialog")
+    choose(page, dialog.get_by_test_id("policy-role"), "Finance (finance)")
+    dialog.get_by_test_id("add-step").click()
+    choose(page, dialog.get_by_test_id("step-2-approver"), "Holders of a role")
+    choose(page, dialog.get_by_test_id("step-2-role"), "System administrator (sys_admin)")
+    dialog.get_by_test_id("policy-courses").locator("input").fill("finance_basics")
+    dialog.get_by_test_id("policy-courses").locator("input").press("Enter")
+    screenshot(page, "requests-19-policy-editor-en")
+    change_dialog(page, "Finance access needs an administrator's approval")
+    row = policies.locator("tr[data-role=finance]")
+    expect(row.get_by_test_id("policy-steps")).to_contain_text(
+        "3. Anyone holding the role “System administrator”")
+    expect(row).to_contain_text("finance_basics")
+
+    # a conflicting pair: finance and sales_rep
+    page.get_by_role("tab", name="Conflicting roles").click()
+    page.get_by_test_id("add-conflict").click()
+    dialog = page.get_by_test_id("add-conflict-dialog")
+    choose(page, dialog.get_by_test_id("conflict-role-a"), "Finance (finance)")
+    choose(page, dialog.get_by_test_id("conflict-role-b"), "Sales representative (sales_rep)")
+    change_dialog(page, "Separation of duties between sales and finance")
+    pairs = page.get_by_test_id("role-conflicts")
+    expect(pairs.locator("tbody tr")).to_contain_text("Sales representative")
+    screenshot(page, "requests-20-conflicting-roles-en")
+
+    # both apply to a request at once: hanmeimei (a sales rep) asking for finance is told
+    check = han.post("/requests/check", {"kind": "role", "role_id": finance["id"]})
+    assert {p["code"] for p in check["preconditions"] if not p["passed"]} == {
+        "role_conflict", "training_missing"}
+    assert [s["role"]["key"] for s in check["steps"] if s["role"]] == ["sys_admin"]
+
+    # the two-person rule, switched on in Chinese: a direct grant of the administrator role
+    # waits for a second administrator
+    zh = person("wangfang")
+    zh.goto("/admin/workflow")
+    zh.get_by_test_id("edit-settings").click()
+    zh.get_by_test_id("two-person").click()
+    change_dialog(zh, "管理员权限须两人确认")
+    expect(zh.get_by_test_id("two-person-state")).to_have_attribute("data-on", "true")
+    menu(zh, "角色分配")
+    zh.get_by_test_id("add-assignment").click()
+    dialog = zh.get_by_test_id("add-assignment-dialog")
+    dialog.get_by_test_id("assignment-user").locator("input").fill("sunli")
+    zh.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden)").last.locator(
+        "[title='孙丽 (sunli)']").click()
+    choose(zh, dialog.get_by_test_id("assignment-role"), "系统管理员 · sys_admin")
+    dialog.get_by_test_id("reason").fill("孙丽兼任系统管理员")
+    zh.get_by_test_id("change-ok").click()
+    expect(dialog).to_have_count(0)
+    notice = zh.get_by_test_id("two-person-notice")
+    expect(notice).to_contain_text("按双人规则，为孙丽授予角色“系统管理员”须由另一位管理员批准")
+    screenshot(zh, "requests-21-two-person-waiting-zh")
+    zh.locator(".ant-modal-confirm .ant-btn-primary").click()
+    detail = zh.get_by_test_id("request-detail")
+    expect(detail).to_have_attribute("data-status", "pending")
+    expect(zh.get_by_test_id("decision-refusal")).to_have_attribute("data-reason", "own_request")
+    screenshot(zh, "requests-22-grant-request-zh", full_page=True)
+    assert "sys_admin" not in {r["key"] for r in Client(server, "sunli").get("/me")["roles"]}
+
+    settings = admin.get("/settings/workflow")
+    admin.call("PATCH", "/settings/workflow", {"two_person_rule": False,
+                                               "version": settings["version"],
+                                               "reason": "end of the browser test"})

@@ -24,6 +24,7 @@ import { Link, useLocation, useMatch, useNavigate, useParams } from "react-route
 import { explainHref } from "../access/paths";
 import { ApiError, api, describeError } from "../api/client";
 import { useAuth } from "../auth/AuthContext";
+import { newRequestHref } from "../workflow/paths";
 import { apiPath, can, editPath, objectLabel, objectNoun, pluralLabel, recordPath, titleField } from "./fields";
 import "./i18n";
 import ObjectGate from "./ObjectGate";
@@ -94,7 +95,16 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
           subTitle={
             missing ? t("detail.notFound", { object: noun }) : describeError(error, t, { object: obj.name })
           }
-          extra={<Link to={recordPath(obj.name)}>{t("detail.backToList", { objects: plural })}</Link>}
+          extra={
+            <Space size="large" wrap>
+              <Link to={recordPath(obj.name)}>{t("detail.backToList", { objects: plural })}</Link>
+              {missing && (
+                <Link to={newRequestHref({ object: obj.name, record: Number(id) })} data-testid="request-access">
+                  {t("workflow:recordLink.requestAccess")}
+                </Link>
+              )}
+            </Space>
+          }
         />
       </div>
     );
@@ -111,7 +121,15 @@ function DetailScreen({ obj, id }: { obj: CatalogObject; id: number }) {
           subTitle={t("common:errors.forbidden_record", {
             action: t("common:actions.edit"), object: noun, id: record.id,
           })}
-          extra={<Link to={recordPath(obj.name, record.id)}>{t("detail.backToRecord")}</Link>}
+          extra={
+            <Space size="large" wrap>
+              <Link to={recordPath(obj.name, record.id)}>{t("detail.backToRecord")}</Link>
+              <Link to={newRequestHref({ object: obj.name, record: record.id, access: "read_write" })}
+                    data-testid="request-access">
+                {t("workflow:recordLink.requestEdit")}
+              </Link>
+            </Space>
+          }
         />
       </div>
     );

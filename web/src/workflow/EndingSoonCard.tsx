@@ -17,6 +17,8 @@ import { requestPath } from "./paths";
 import type { EndingItem } from "./types";
 import { useWords } from "./words";
 
+const DAY_MS = 86_400_000;
+
 export default function EndingSoonCard() {
   const { t } = useTranslation("workflow");
   const words = useWords();
@@ -30,6 +32,9 @@ export default function EndingSoonCard() {
     if (data && hash === "#ending-soon") card.current?.scrollIntoView({ block: "start" });
   }, [data, hash]);
 
+  // whole days still to go, counting a day begun (ends in 2 days 23 hours: 3 days left)
+  const left = (i: EndingItem) => (i.expires_at
+    ? Math.max(0, Math.ceil((new Date(i.expires_at).getTime() - Date.now()) / DAY_MS)) : i.days_left);
   const what = (i: EndingItem) => {
     if (i.kind === "assignment") return t("ending.role", { role: words.role(i.role) });
     const values = { access: words.access(i.access), object: words.object(i.object), id: i.record_id, name: i.record_name };
@@ -56,8 +61,8 @@ export default function EndingSoonCard() {
               <Space wrap>
                 <Typography.Text strong>{what(i)}</Typography.Text>
                 <Typography.Text type="secondary">{t("ending.ends", { date: fmt.dateTime(i.expires_at) })}</Typography.Text>
-                <Tag color={i.days_left <= 1 ? "red" : "orange"}>
-                  {i.days_left < 1 ? t("ending.today") : t("ending.daysLeft", { count: i.days_left })}
+                <Tag color={left(i) <= 1 ? "red" : "orange"}>
+                  {left(i) <= 1 ? t("ending.today") : t("ending.daysLeft", { count: left(i) })}
                 </Tag>
               </Space>
             </List.Item>

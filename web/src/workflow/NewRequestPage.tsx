@@ -96,7 +96,7 @@ export default function NewRequestPage() {
       role_id: Number.isInteger(role) && role > 0 ? role : null,
       limit: "none", days: null, until: null,
       object, record_id: Number.isInteger(record) && record > 0 ? record : null,
-      access: "read", reason: "",
+      access: params.get("access") === "read_write" ? "read_write" : "read", reason: "",
     };
   }, [params]);
 

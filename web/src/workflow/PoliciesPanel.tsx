@@ -96,7 +96,7 @@ export default function PoliciesPanel() {
   const columns: TableColumnsType<ApprovalPolicy> = [
     { key: "role", title: t("policies.role"), width: 160, render: (_v, p) => <Typography.Text strong>{roleLabel(p)}</Typography.Text> },
     { key: "steps", title: t("policies.steps"), render: (_v, p) => <StepsText steps={p.steps} /> },
-    { key: "terms", title: t("policies.deadline"), width: 260, render: (_v, p) => <Terms p={p} /> },
+    { key: "terms", title: t("policies.terms"), width: 260, render: (_v, p) => <Terms p={p} /> },
   ];
   if (may) {
     columns.push({
@@ -134,11 +134,11 @@ export default function PoliciesPanel() {
         {def && (
           <Descriptions size="small" column={1}>
             <Descriptions.Item label={t("policies.steps")}><StepsText steps={def.steps} /></Descriptions.Item>
-            <Descriptions.Item label={t("policies.deadline")}><Terms p={def} /></Descriptions.Item>
+            <Descriptions.Item label={t("policies.terms")}><Terms p={def} /></Descriptions.Item>
           </Descriptions>
         )}
       </Card>
-      <Card size="small" title={t("policies.role")}
+      <Card size="small" title={t("policies.roleCard")}
             extra={may && (
               <Button type="primary" icon={<PlusOutlined />} data-testid="new-policy"
                       onClick={() => setDialog({ kind: "new", isDefault: false })}>{t("policies.new")}</Button>

@@ -65,9 +65,11 @@ export default function ProblemDialog({ about, onClose }: { about: ProblemAbout;
     return (
       <Modal open title={t("problem.title")} onCancel={onClose} destroyOnHidden
              footer={<Button type="primary" onClick={onClose}>{t("common.close")}</Button>}>
-        <Result status="success" title={t("problem.sent", { id: made.id })} data-testid="problem-sent"
-                extra={<Link to={requestPath(made.id)} onClick={onClose} data-testid="problem-request-link">
-                  {t("problem.openIt")} #{made.id}</Link>} />
+        <div data-testid="problem-sent">
+          <Result status="success" title={t("problem.sent", { id: made.id })}
+                  extra={<Link to={requestPath(made.id)} onClick={onClose} data-testid="problem-request-link">
+                    {t("problem.openIt")} #{made.id}</Link>} />
+        </div>
       </Modal>
     );
   }

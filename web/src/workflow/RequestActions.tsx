@@ -81,7 +81,9 @@ export default function RequestActions({ request, onChanged, onStale, showRefusa
   const buttons = [];
   if (can.approve) {
     buttons.push(<Button key="approve" type="primary" size={size} data-action="approve"
-                         onClick={() => setOpen("approve")}>{t("detail.approve")}</Button>);
+                         onClick={() => setOpen("approve")}>
+      {request.kind === "problem" ? t("detail.approveProblem") : t("detail.approve")}
+    </Button>);
   }
   if (can.request_changes) {
     buttons.push(<Button key="changes" size={size} data-action="request-changes"
@@ -117,8 +119,10 @@ export default function RequestActions({ request, onChanged, onStale, showRefusa
         </Space>
       )}
       {open === "approve" && (
-        <DecisionDialog title={t("detail.approveTitle", { id: request.id })} okText={t("detail.approve")}
-                        intro={<>{what}<br />{t("detail.approveIntro", { step: request.current_step + 1, count: steps })}</>}
+        <DecisionDialog title={t("detail.approveTitle", { id: request.id })}
+                        okText={request.kind === "problem" ? t("detail.approveProblem") : t("detail.approve")}
+                        intro={<>{what}<br />{request.kind === "problem" ? t("detail.approveProblemIntro")
+                          : t("detail.approveIntro", { step: request.current_step + 1, count: steps })}</>}
                         reasonRequired={false} onCancel={() => setOpen(null)} testId="approve-dialog"
                         onConfirm={(v) => run("approve", v)} />
       )}

@@ -15,11 +15,13 @@ export function requestPath(id: number): string {
 }
 
 /** The new-request form, pre-filled: a role, or access to one record. */
-export function newRequestHref(q: { role?: number; object?: string; record?: number } = {}): string {
+export function newRequestHref(q: { role?: number; object?: string; record?: number;
+                                      access?: "read" | "read_write" } = {}): string {
   const p = new URLSearchParams();
   if (q.role) p.set("role", String(q.role));
   if (q.object) p.set("object", q.object);
   if (q.record) p.set("record", String(q.record));
+  if (q.access) p.set("access", q.access);
   const qs = p.toString();
   return qs ? `${NEW_REQUEST_PATH}?${qs}` : NEW_REQUEST_PATH;
 }
