@@ -357,7 +357,9 @@ def test_leaving_a_form_with_unsaved_changes_asks_first(page: Page) -> None:
     open_record(page, "customer", "name", customer_id)
     page.locator("[data-action=edit]").click()
     drawer = edit_drawer(page)
+    expect(drawer.get_by_test_id("unsaved")).to_have_count(0)
     drawer.get_by_label("备注").fill("还没保存的备注")
+    expect(drawer.get_by_test_id("unsaved")).to_have_text("未保存")  # said in the title
 
     # a click beside the form: asked, and staying keeps what was typed
     page.mouse.click(200, 400)
@@ -401,7 +403,9 @@ def test_leaving_a_form_with_unsaved_changes_asks_first(page: Page) -> None:
 
     # closing the tab with changes: the browser's own question
     page.locator("[data-action=create]").click()
-    edit_drawer(page).get_by_label("客户名称").fill("尚未保存的客户")
+    drawer = edit_drawer(page)
+    drawer.get_by_label("客户名称").fill("尚未保存的客户")
+    expect(drawer.get_by_test_id("unsaved")).to_be_visible()
     with page.expect_event("dialog") as asked:
         page.close(run_before_unload=True)
     dialog: Dialog = asked.value

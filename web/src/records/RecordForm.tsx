@@ -2,7 +2,7 @@
  * catalog; an edit sends only what changed with the version it started from, and a 409
  * opens the ConflictDialog. */
 
-import { App, Alert, Button, Drawer, Form, Space, Typography } from "antd";
+import { App, Alert, Button, Drawer, Form, Space, Tag, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -130,7 +130,12 @@ export default function RecordForm({ obj, record, open, onClose, onSaved }: Prop
     <Drawer
       open={open}
       onClose={close}
-      title={title}
+      title={
+        <Space>
+          {title}
+          {dirty && <Tag color="warning" data-testid="unsaved">{t("form.unsavedTag")}</Tag>}
+        </Space>
+      }
       width={560}
       destroyOnClose
       extra={
