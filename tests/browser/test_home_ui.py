@@ -133,7 +133,7 @@ def test_sales_rep_home_shows_her_tasks_and_charts_without_contract_amounts(
     withheld = setup["rep"].get("/reports/sales-by-month")
     assert withheld["sum"] is None and withheld["withheld"][0]["field"] == "amount"
     note = sales.get_by_test_id("amounts-withheld")
-    expect(note).to_have_text("金额对你隐藏：你无权查看“合同金额”字段，这里只显示数量。")
+    expect(note).to_have_text("金额对您隐藏：您无权查看“合同金额”字段，这里只显示数量。")
     expect(sales.get_by_test_id("sales-summary")).to_have_text("合同：1 份")
     expect(sales.get_by_test_id("sales-amount")).to_have_count(0)
     drawn = chart_texts(sales.get_by_test_id("sales-chart"))

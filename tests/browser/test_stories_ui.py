@@ -177,8 +177,8 @@ def test_story_1_hanmeimei_sees_and_edits_only_her_customers(
     theirs = admin.get(f"/customers?owner_id={zhangwei['id']}&limit=1")["items"][0]["id"]
     page.goto(f"/records/customer/{theirs}")
     refusal = page.get_by_test_id("record-not-found")
-    expect(refusal).to_contain_text("找不到此记录，或你无权查看")
-    expect(refusal).to_contain_text("该客户不存在，或你无权查看。")
+    expect(refusal).to_contain_text("找不到此记录，或您无权查看")
+    expect(refusal).to_contain_text("该客户不存在，或您无权查看。")
     screenshot(page, "story1-06-zhangwei-customer-hanmeimei")
     switch_language(page, "English")
     expect(refusal).to_contain_text("Not found, or not yours to see")

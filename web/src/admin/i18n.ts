@@ -16,7 +16,7 @@ const zh: Strings = {
   },
   stale: {
     title: "已被他人修改",
-    text: "在你打开之后，有人修改了它（当前版本 {{version}}）。你的修改没有保存。重新加载以查看最新内容，然后再做一次修改。",
+    text: "在您打开之后，有人修改了它（当前版本 {{version}}）。您的修改没有保存。重新加载以查看最新内容，然后再做一次修改。",
     reload: "重新加载",
   },
   conflict: {
@@ -31,7 +31,7 @@ const zh: Strings = {
     usernameTaken: "此用户名已被使用。", keyTaken: "已有使用此标识的角色。",
     inactive: "该用户已停用，请先启用。", active: "该用户处于在职状态。",
     outsideDepartments: "该用户所在部门不在此角色允许的部门范围内。",
-    self: "不能停用你自己的账号。",
+    self: "不能停用您自己的账号。",
   },
   invalid: {
     username: "用户名为 2–64 个小写字母、数字、“.”“_”或“-”，以字母开头。",

@@ -13,7 +13,7 @@ const zh = {
     evening: "晚上好，{{name}}",
   },
   today: "今天是 {{date}}",
-  nothingToShow: "你目前没有可以查看的业务数据。需要访问权限时，请联系管理员。",
+  nothingToShow: "您目前没有可以查看的业务数据。需要访问权限时，请联系管理员。",
   retry: "重试",
   refresh: "刷新",
   viewAll: "查看全部",
@@ -29,7 +29,7 @@ const zh = {
   },
   recent: {
     title: "最近更新的记录",
-    empty: "还没有你可以查看的记录",
+    empty: "还没有您可以查看的记录",
     updated: "{{time}}更新",
     someFailed: "部分记录未能加载：{{error}}",
   },
@@ -39,7 +39,7 @@ const zh = {
     totalAmount: "金额合计：{{amount}}",
     lost: "已输单：{{count}} 个",
     lostAmount: "已输单：{{count}} 个（{{amount}}）",
-    empty: "还没有你可以查看的商机",
+    empty: "还没有您可以查看的商机",
     measure: "漏斗按",
     byCount: "数量",
     byAmount: "金额",
@@ -50,7 +50,7 @@ const zh = {
     months: "近 {{count}} 个月",
     total: "合同：{{count}} 份",
     totalAmount: "金额合计：{{amount}}",
-    empty: "此期间没有你可以查看的已签合同",
+    empty: "此期间没有您可以查看的已签合同",
   },
   chart: {
     count: "数量",
@@ -58,8 +58,8 @@ const zh = {
     contracts: "合同数",
     contractAmount: "合同金额",
   },
-  withheld: "金额对你隐藏：你无权查看{{object}}的“{{field}}”字段，这里只显示数量。",
-  withheldField: "金额对你隐藏：你无权查看“{{field}}”字段，这里只显示数量。",
+  withheld: "金额对您隐藏：您无权查看{{object}}的“{{field}}”字段，这里只显示数量。",
+  withheldField: "金额对您隐藏：您无权查看“{{field}}”字段，这里只显示数量。",
 };
 
 const en: Shape<typeof zh> = {
