@@ -121,7 +121,10 @@ export function DeleteDepartmentDialog({ open, department, users, children, onCl
           <Typography.Paragraph>{t("org.deleteDepartmentIntro")}</Typography.Paragraph>
           {(users > 0 || children > 0) && (
             <Alert type="warning" showIcon
-                   message={t("org.deleteDepartmentNotEmpty", { users, children })} />
+                   message={t("org.deleteDepartmentNotEmpty", { parts: [
+                     users > 0 ? t("conflict.users", { count: users }) : "",
+                     children > 0 ? t("conflict.children", { count: children }) : "",
+                   ].filter(Boolean).join(t("conflict.and")) })} />
           )}
         </>
       }

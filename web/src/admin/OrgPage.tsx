@@ -180,8 +180,9 @@ export default function OrgPage() {
         <MoveUserDialog open user={dialog.user} departments={departments} users={users}
                         onClose={() => setDialog(null)} onReload={reload}
                         onDone={(r: MoveResult) => done(t("move.done", {
-                          name: r.display_name, records: total(r.records_moved),
-                          roles: r.assignments_ended.length,
+                          name: r.display_name,
+                          records: t("move.records_count", { count: total(r.records_moved) }),
+                          roles: t("move.roles_count", { count: r.assignments_ended.length }),
                         }))} />
       )}
       {dialog?.kind === "deactivate" && (
@@ -190,8 +191,12 @@ export default function OrgPage() {
                               onDone={(r: DeactivateResult) => {
                                 done(t("deactivate.done", {
                                   name: r.display_name, successor: r.successor,
-                                  records: total(r.records_transferred),
-                                  sessions: r.sessions_and_tokens_ended,
+                                  records: t("deactivate.records_count", {
+                                    count: total(r.records_transferred),
+                                  }),
+                                  sessions: t("deactivate.sessions_count", {
+                                    count: r.sessions_and_tokens_ended,
+                                  }),
                                 }));
                                 setDeactivated(r);
                               }} />

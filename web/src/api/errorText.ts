@@ -31,6 +31,12 @@ function num(value: unknown, lang: string): string | undefined {
     ? new Intl.NumberFormat(lang).format(value) : undefined;
 }
 
+/** The number that chooses a plural form ("1 item" · "2 items"); 0, whose form is the
+ * plural one in both languages, when the API sent none. */
+function count(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) ? value : 0;
+}
+
 /** `grants[2].scope` → scope; a name the catalog knows → its label; one of the API's
  * common parameters → ours; else the path as sent. */
 export function fieldName(path: string, object: string | undefined, lang: string,
@@ -193,15 +199,21 @@ function validation(type: string, d: Params, c: Ctx): string | null {
       return typed(type.replace(".", "_"), c);
     case "validation.too_long":
     case "validation.too_short":
-      return typed(type.replace(".", "_"), c, { field, limit: num(d.limit, c.lang) ?? "?" });
+      return typed(type.replace(".", "_"), c, {
+        field, limit: num(d.limit, c.lang) ?? "?", count: count(d.limit),
+      });
     case "validation.length":
       return typed("validation_length", c, {
         field, min: num(d.min, c.lang) ?? "?", max: num(d.max, c.lang) ?? "?",
       });
     case "validation.count":
       return d.max !== undefined
-        ? typed("validation_count_max", c, { field, max: num(d.max, c.lang) })
-        : typed("validation_count_min", c, { field, min: num(d.min, c.lang) ?? 1 });
+        ? typed("validation_count_max", c, {
+          field, max: num(d.max, c.lang), count: count(d.max),
+        })
+        : typed("validation_count_min", c, {
+          field, min: num(d.min, c.lang) ?? 1, count: d.min === undefined ? 1 : count(d.min),
+        });
     case "validation.choice": {
       const choices = strings(d.choices).map((v) => choiceName(v, path, c));
       return choices.length

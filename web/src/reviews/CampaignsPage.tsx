@@ -113,7 +113,9 @@ function Campaigns() {
       {cursor && <Button block loading={loading} onClick={() => void load(cursor)}>{t("loadMore")}</Button>}
       {starting && (
         <StartReviewDialog onClose={() => setStarting(false)} onStarted={(c) => {
-          void message.success(t("start.done", { name: c.name, n: fmt.number(c.progress.total) }));
+          void message.success(t("start.done", {
+            name: c.name, count: c.progress.total, n: fmt.number(c.progress.total),
+          }));
           navigate(campaignHref(c.id));
         }} />
       )}
