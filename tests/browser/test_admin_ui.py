@@ -306,6 +306,10 @@ def test_organisation_tree_users_move_deactivate_reactivate(refusing_page: Page,
     expect(dialog).to_contain_text("所有登录会话和 API 令牌立即失效")
     expect(dialog.get_by_test_id("successor")).to_contain_text("李雷 (lilei)")  # his manager
     confirm(page, "刘洋离职")
+    # what the deactivation did, shown until closed
+    summary = page.get_by_test_id("deactivation-summary")
+    expect(summary.get_by_test_id("summary-successor")).to_contain_text("李雷")
+    page.get_by_test_id("summary-close").click()
     dialog_gone(page)
     expect(page.locator(".ant-message")).to_contain_text("转给 lilei")
     assert not admin.user("liuyang")["active"]

@@ -467,3 +467,27 @@ def test_workflow_administration_and_the_two_person_rule(person: Person,
     admin.call("PATCH", "/settings/workflow", {"two_person_rule": False,
                                                "version": settings["version"],
                                                "reason": "end of the browser test"})
+
+
+# --- a narrow laptop window ----------------------------------------------------------------
+
+
+def test_request_screens_on_a_narrow_window(person: Person, server: Server) -> None:
+    """At 1024×700 the request screens fit the window (tables scroll inside their cards);
+    the page itself does not scroll sideways."""
+    han = Client(server, "hanmeimei")
+    support = han.role("support")
+    made = han.post("/requests", {"kind": "role", "role_id": support["id"], "days": 14,
+                                  "reason": "cover the service desk over the holidays"})
+    page = person("lilei", locale="en")
+    page.set_viewport_size({"width": 1024, "height": 700})
+    screens = [("/requests/new", "new-request-page"), ("/requests/mine", "my-requests-page"),
+               ("/requests/approvals", "approvals-page"),
+               (f"/requests/{made['id']}", "request-detail"), ("/my-access", "my-access-page")]
+    for path, testid in screens:
+        page.goto(path)
+        expect(page.get_by_test_id(testid)).to_be_visible()
+        expect(page.get_by_test_id("todo-badge")).to_be_visible()
+        expect(page.get_by_test_id("bell")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1024, path
+        screenshot(page, f"requests-narrow-{testid}-en")

@@ -13,12 +13,13 @@ import { describeError } from "../api/client";
 import { useFormat } from "../i18n/format";
 import { countsChanged, workflowApi } from "./api";
 import "./i18n";
-import { ENDING_SOON_HREF, requestPath } from "./paths";
+import { ENDING_SOON_HREF, MY_REVIEWS_PATH, requestPath } from "./paths";
 import type { Notification } from "./types";
 import { useWords } from "./words";
 
 function subjectOf(n: Notification): string | null {
   if (n.kind === "access.ending_soon") return ENDING_SOON_HREF;
+  if (n.kind === "review.assigned") return MY_REVIEWS_PATH;
   return typeof n.payload.request_id === "number" ? requestPath(n.payload.request_id) : null;
 }
 

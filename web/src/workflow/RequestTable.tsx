@@ -87,7 +87,7 @@ export default function RequestTable({ mode, rows, loading, onChanged, empty }: 
       render: (_v, r) => <Link to={requestPath(r.id)} data-testid="request-link">#{r.id}</Link>,
     },
     {
-      key: "what", title: t("list.what"),
+      key: "what", title: t("list.what"), width: mode === "approvals" ? 240 : undefined,
       render: (_v, r) => (
         <Space direction="vertical" size={0}>
           <Link to={requestPath(r.id)}>{words.title(r)}</Link>
@@ -141,7 +141,7 @@ export default function RequestTable({ mode, rows, loading, onChanged, empty }: 
       columns={columns}
       dataSource={rows}
       pagination={false}
-      scroll={{ x: 860 }}
+      scroll={{ x: mode === "approvals" ? 1100 : 860 }}
       onRow={(r) => ({ "data-request": r.id, "data-status": r.status, "data-kind": r.kind }) as never}
       expandable={{ expandedRowRender: (r) => <Expanded id={r.id} onChanged={onChanged} /> }}
       locale={{ emptyText: empty }}

@@ -160,7 +160,8 @@ export interface RequestInput {
 
 export type NotificationKind =
   | "request.to_approve" | "problem.reported" | "request.step_approved" | "request.approved"
-  | "request.rejected" | "request.changes_requested" | "request.expired" | "access.ending_soon";
+  | "request.rejected" | "request.changes_requested" | "request.expired" | "access.ending_soon"
+  | "review.assigned";
 
 export interface NotificationPayload {
   request_id?: number;
@@ -173,6 +174,11 @@ export interface NotificationPayload {
   record_id?: number | null;
   reason?: string;
   escalated?: boolean;
+  /** review.assigned */
+  campaign_id?: number;
+  campaign_name?: string;
+  items?: number;
+  deadline?: string | null;
   /** access.ending_soon */
   kind?: "assignment" | "share";
   expires_at?: string | null;

@@ -148,6 +148,11 @@ export class Words {
         }, )
         : this.t("workflow:notifications.kinds.access_ending_soon_role", { role: this.role(role), when });
     }
+    if (n.kind === "review.assigned") {
+      return this.t("workflow:notifications.kinds.review_assigned", {
+        campaign: p.campaign_name ?? "?", count: p.items ?? 0, date: this.fmt().dateTime(p.deadline),
+      });
+    }
     const what = this.what({
       kind: p.request_kind ?? "role", role, object: p.object ?? null, record_id: p.record_id ?? null,
       access: (p as { access?: AccessRequest["access"] }).access ?? null, beneficiary: p.beneficiary ?? null,
