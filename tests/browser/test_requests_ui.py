@@ -395,7 +395,7 @@ def test_workflow_administration_and_the_two_person_rule(person: Person,
     menu(page, "Approval workflow")
     expect(page.get_by_test_id("two-person-state")).to_have_attribute("data-on", "false")
     expect(page.get_by_test_id("notice-days")).to_have_text("7 days")
-    screenshot(page, "requests-17-workflow-settings-en")
+    screenshot(page, "requests-17-workflow-settings-off-en")
 
     # approval policies: the default in force, sales_manager's own; a new one for finance
     page.get_by_role("tab", name="Approval policies").click()
@@ -443,6 +443,7 @@ def test_workflow_administration_and_the_two_person_rule(person: Person,
     zh.get_by_test_id("two-person").click()
     change_dialog(zh, "管理员权限须两人确认")
     expect(zh.get_by_test_id("two-person-state")).to_have_attribute("data-on", "true")
+    screenshot(zh, "requests-17-workflow-settings-two-person-on-zh")
     menu(zh, "角色分配")
     zh.get_by_test_id("add-assignment").click()
     dialog = zh.get_by_test_id("add-assignment-dialog")

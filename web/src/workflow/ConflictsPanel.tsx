@@ -43,7 +43,7 @@ export default function ConflictsPanel() {
 
   const columns: TableColumnsType<RoleConflict> = [
     {
-      key: "pair", title: t("conflicts.pair"),
+      key: "pair", title: t("conflicts.pair"), width: 340,
       render: (_v, c) => (
         <Space size={4} wrap>
           <Tag color="blue">{words.role(c.role_a)}</Tag>⟷<Tag color="blue">{words.role(c.role_b)}</Tag>
@@ -52,7 +52,7 @@ export default function ConflictsPanel() {
     },
     { key: "reason", title: t("conflicts.reason"), render: (_v, c) => c.reason ?? "—" },
     {
-      key: "holders", title: t("conflicts.holders"),
+      key: "holders", title: t("conflicts.holders"), width: 160,
       render: (_v, c) => (c.holders_of_both.length === 0
         ? <Typography.Text type="secondary">{t("conflicts.noHolders")}</Typography.Text>
         : <Typography.Text type="warning">{c.holders_of_both.map(personName).join(t("common.listSeparator"))}</Typography.Text>),
