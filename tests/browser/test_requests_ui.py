@@ -209,7 +209,7 @@ def test_story_5_liuyang_obtains_sales_manager_for_30_days(person: Person,
     own = sent_request_id(lilei)
     expect(lilei.get_by_test_id("request-actions").locator("[data-action=approve]")).to_have_count(0)
     expect(lilei.get_by_test_id("decision-refusal")).to_have_attribute("data-reason", "own_request")
-    expect(lilei.get_by_test_id("decision-refusal")).to_contain_text("这是你本人提交的申请，须由他人审批")
+    expect(lilei.get_by_test_id("decision-refusal")).to_contain_text("这是您本人提交的申请，须由他人审批")
     screenshot(lilei, "requests-4-own-request-refused-zh", full_page=True)
 
     # step 1: lilei finds liuyang's request through the header and approves it
@@ -258,7 +258,7 @@ def test_story_5_liuyang_obtains_sales_manager_for_30_days(person: Person,
     liuyang.get_by_test_id("bell").click()
     notices = liuyang.get_by_test_id("notifications")
     approved = notices.locator("[data-kind='request.approved']").first
-    expect(approved).to_contain_text("你对角色“销售经理”的申请已批准")
+    expect(approved).to_contain_text("您对角色“销售经理”的申请已批准")
     expect(notices.locator("[data-kind='request.step_approved']").first).to_contain_text(
         "通过第 1 步")
     screenshot(liuyang, "requests-8-notifications-zh")
@@ -294,7 +294,7 @@ def test_record_request_sent_back_resubmitted_and_withdrawn(person: Person,
     expect(number_input(han, "request-record")).to_have_value(str(theirs))
     han.get_by_test_id("request-reason").fill("替刘洋跟进这个客户")
     expect(checks(han)).to_have_attribute("data-ok", "true")
-    expect(precondition(han, "function_granted")).to_contain_text("你的角色允许查看客户")
+    expect(precondition(han, "function_granted")).to_contain_text("您的角色允许查看客户")
     expect(checks(han).get_by_test_id("approver-chain")).to_contain_text("可共享该记录的人")
     screenshot(han, "requests-10-record-request-zh", full_page=True)
     han.get_by_test_id("send-request").click()
