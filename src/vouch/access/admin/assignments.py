@@ -91,33 +91,78 @@ def check_delegated_assignment(ctx: RequestContext, user: User, role: Role | Non
                                 "delegable", limit="role", role=role.key if role else None)
 
 
+def validate_assignment(ctx: RequestContext, user_id: object, role_id: object,
+                        expires_at: datetime | None, *, lock: bool
+                        ) -> tuple[User, Role, datetime | None, RoleAssignment | None]:
+    """Every check of granting a role after authority and reason, in the order the grant
+    makes them (expiry, user, role, delegation, departments, already held): the user, the
+    role, the expiry and an ended assignment of the same role to give again. `lock` takes
+    that row's lock (the real grant, in its transaction); a what-if reads only."""
+    expiry = future_instant(ctx, expires_at, "expires_at")
+    user = ctx.session.get(User, user_id) if is_db_id(user_id) else None
+    if user is None:
+        raise Invalid(f"user_id: no user {user_id!r}", field="user_id",
+                      type=ErrorType.NO_SUCH, kind="user", id=user_id)
+    if not user.active:
+        raise Invalid(f"user_id: {user.username} is deactivated", field="user_id",
+                      type=ErrorType.INACTIVE_USER, id=user.id)
+    role = ctx.session.get(Role, role_id) if is_db_id(role_id) else None
+    if role is None:
+        raise Invalid(f"role_id: no role {role_id!r}", field="role_id",
+                      type=ErrorType.NO_SUCH, kind="role", id=role_id)
+    check_delegated_assignment(ctx, user, role)
+    check_role_departments(ctx.session, role.id, user.department_id)
+    stmt = select(RoleAssignment).where(RoleAssignment.user_id == user.id,
+                                        RoleAssignment.role_id == role.id)
+    row = ctx.session.scalars(stmt.with_for_update() if lock else stmt).first()
+    if row is not None and (row.expires_at is None or ctx.now < row.expires_at):
+        raise Conflict(f"{user.username} holds {role.key} already (assignment "
+                       f"{row.id}); change its expiry instead",
+                       {"assignment_id": row.id}, type=ErrorType.ALREADY_HOLDS)
+    return user, role, expiry, row
+
+
+def assignment_in_reach(ctx: RequestContext, assignment_id: int, *, lock: bool
+                        ) -> tuple[RoleAssignment, User]:
+    """The assignment and its holder, once the actor may change it (404, then 403 for a
+    delegate outside their reach): the checks of ending an assignment."""
+    stmt = select(RoleAssignment).where(RoleAssignment.id == assignment_id)
+    row = ctx.session.scalars(stmt.with_for_update() if lock else stmt).first()
+    if row is None:
+        raise NotFound("role_assignment", assignment_id)
+    user = ctx.session.get(User, row.user_id)
+    assert user is not None
+    check_delegated_assignment(ctx, user, ctx.session.get(Role, row.role_id))
+    return row, user
+
+
+def validate_assignment_update(ctx: RequestContext, assignment_id: int,
+                               expires_at: datetime | None, *, lock: bool
+                               ) -> tuple[RoleAssignment, User, datetime | None]:
+    """Every check of changing an assignment's expiry after authority and reason: the
+    row, its holder and the new expiry. `lock` locks the row (the real change)."""
+    expiry = future_instant(ctx, expires_at, "expires_at")
+    row, user = assignment_in_reach(ctx, assignment_id, lock=lock)
+    if not user.active:
+        raise Conflict(f"{user.username} is deactivated", {"user_id": user.id},
+                       type=ErrorType.USER_INACTIVE)
+    allowed = list(ctx.session.scalars(select(RoleDepartment.department_id)
+                                       .where(RoleDepartment.role_id == row.role_id)))
+    if not in_any_subtree(ctx.session, user.department_id, allowed):
+        raise Conflict(f"{user.username}'s department is outside the departments the "
+                       "role is limited to", {"departments": sorted(allowed)},
+                       type=ErrorType.OUTSIDE_DEPARTMENTS)
+    return row, user, expiry
+
+
 def create_assignment(ctx: RequestContext, user_id: int, role_id: int,
                       expires_at: datetime | None, reason: str) -> dict[str, Any]:
     require_admin_or_delegate(ctx, "manage_roles")
     why = clean_reason(reason)
-    expiry = future_instant(ctx, expires_at, "expires_at")
     with admin_change(ctx):
-        user = ctx.session.get(User, user_id) if is_db_id(user_id) else None
-        if user is None:
-            raise Invalid(f"user_id: no user {user_id!r}", field="user_id",
-                          type=ErrorType.NO_SUCH, kind="user", id=user_id)
-        if not user.active:
-            raise Invalid(f"user_id: {user.username} is deactivated", field="user_id",
-                          type=ErrorType.INACTIVE_USER, id=user.id)
-        role = ctx.session.get(Role, role_id) if is_db_id(role_id) else None
-        if role is None:
-            raise Invalid(f"role_id: no role {role_id!r}", field="role_id",
-                          type=ErrorType.NO_SUCH, kind="role", id=role_id)
-        check_delegated_assignment(ctx, user, role)
-        check_role_departments(ctx.session, role.id, user.department_id)
-        row = ctx.session.scalars(select(RoleAssignment).where(
-            RoleAssignment.user_id == user.id, RoleAssignment.role_id == role.id)
-            .with_for_update()).first()
+        user, role, expiry, row = validate_assignment(ctx, user_id, role_id, expires_at,
+                                                      lock=True)
         before = None
-        if row is not None and (row.expires_at is None or ctx.now < row.expires_at):
-            raise Conflict(f"{user.username} holds {role.key} already (assignment "
-                           f"{row.id}); change its expiry instead",
-                           {"assignment_id": row.id}, type=ErrorType.ALREADY_HOLDS)
         # Separation of duties and the two-person rule (vouch.workflow.two_person): a
         # conflicting role is refused; a role carrying a system permission may have to
         # wait for a second administrator, answered as the pending request.
@@ -146,25 +191,10 @@ def update_assignment(ctx: RequestContext, assignment_id: int, expires_at: datet
                       reason: str) -> dict[str, Any]:
     require_admin_or_delegate(ctx, "manage_roles")
     why = clean_reason(reason)
-    expiry = future_instant(ctx, expires_at, "expires_at")
     with admin_change(ctx):
-        row = ctx.session.scalars(select(RoleAssignment).where(
-            RoleAssignment.id == assignment_id).with_for_update()).first()
-        if row is None:
-            raise NotFound("role_assignment", assignment_id)
+        row, _user, expiry = validate_assignment_update(ctx, assignment_id, expires_at,
+                                                        lock=True)
         before = _assignment_dict(ctx.session, row, ctx.now)
-        user = ctx.session.get(User, row.user_id)
-        assert user is not None
-        check_delegated_assignment(ctx, user, ctx.session.get(Role, row.role_id))
-        if not user.active:
-            raise Conflict(f"{user.username} is deactivated", {"user_id": user.id},
-                           type=ErrorType.USER_INACTIVE)
-        allowed = list(ctx.session.scalars(select(RoleDepartment.department_id)
-                                           .where(RoleDepartment.role_id == row.role_id)))
-        if not in_any_subtree(ctx.session, user.department_id, allowed):
-            raise Conflict(f"{user.username}'s department is outside the departments the "
-                           "role is limited to", {"departments": sorted(allowed)},
-                           type=ErrorType.OUTSIDE_DEPARTMENTS)
         row.expires_at = expiry
         ctx.session.flush()
         after = _assignment_dict(ctx.session, row, ctx.now)
@@ -177,10 +207,7 @@ def delete_assignment(ctx: RequestContext, assignment_id: int, reason: str | Non
     require_admin_or_delegate(ctx, "manage_roles")
     why = clean_reason(reason)
     with admin_change(ctx):
-        row = _assignment(ctx.session, assignment_id)
-        user = ctx.session.get(User, row.user_id)
-        assert user is not None
-        check_delegated_assignment(ctx, user, ctx.session.get(Role, row.role_id))
+        row, _user = assignment_in_reach(ctx, assignment_id, lock=False)
         before = _assignment_dict(ctx.session, row, ctx.now)
         ctx.session.execute(delete(RoleAssignment).where(RoleAssignment.id == assignment_id))
         log_change(ctx, "access.assignment_deleted", "role_assignment", assignment_id, why,

@@ -56,13 +56,30 @@ def claim_version(session: Session, model: Any, row_id: int, version: object,
         current = session.scalar(select(model.version).where(model.id == row_id))
         if current is None:
             raise NotFound(label, row_id)
-        raise Conflict(
-            f"{label} {row_id} was changed by someone else (version {current}, you sent "
-            f"{sent}); read it again and repeat your change",
-            {"object": label, "id": row_id, "current_version": current,
-             "sent_version": sent}, type=ErrorType.STALE_VERSION,
-        )
+        raise _stale(label, row_id, current, sent)
     return sent + 1
+
+
+def _stale(label: str, row_id: int, current: int, sent: int) -> Conflict:
+    return Conflict(
+        f"{label} {row_id} was changed by someone else (version {current}, you sent "
+        f"{sent}); read it again and repeat your change",
+        {"object": label, "id": row_id, "current_version": current, "sent_version": sent},
+        type=ErrorType.STALE_VERSION,
+    )
+
+
+def check_version(session: Session, model: Any, row_id: int, version: object,
+                  label: str) -> None:
+    """`claim_version` without the UPDATE, for validating a change before (or without)
+    making it: 404 when the row is gone, 409 (the same body) when it is at another version
+    than the one sent."""
+    sent = require_version(version)
+    current = session.scalar(select(model.version).where(model.id == row_id))
+    if current is None:
+        raise NotFound(label, row_id)
+    if current != sent:
+        raise _stale(label, row_id, current, sent)
 
 
 ADMIN_LOCK = 0x766F7563  # PostgreSQL advisory lock key of administrative changes

@@ -13,6 +13,7 @@ from vouch.access.admin.active_assignments import active_assignment_count, assig
 from vouch.access.admin.authority import CONFIG_READERS, require_any
 from vouch.access.admin.change import (
     admin_change,
+    check_version,
     claim_version,
     clean_reason,
     flush_or_conflict,
@@ -107,27 +108,36 @@ def _check_delegable(delegable: bool, permissions: list[str]) -> None:
                       permissions=permissions)
 
 
-def create_role(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> dict[str, Any]:
-    ctx.require("manage_roles")
-    why = clean_reason(reason)
+def validate_new_role(ctx: RequestContext, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Every check of creating a role after authority and reason, in the order creating it
+    makes them: the role's columns (key, name, name_en, description, delegable) and its
+    validated parts (under `parts`)."""
     key = _clean_key(values.get("key"))
     name = clean_name(values.get("name"), "name")
     name_en = clean_name(values.get("name_en"), "name_en", required=False)
     delegable = bool(values.get("delegable", False))
+    parts = validate_role_parts(ctx.session, {
+        "grants": values.get("grants", []), "field_rules": values.get("field_rules", []),
+        "permissions": values.get("permissions", []),
+        "departments": values.get("departments", [])})
+    _check_delegable(delegable, parts["permissions"])
+    if ctx.session.scalar(select(Role.id).where(Role.key == key)) is not None:
+        raise Conflict(f"a role with key {key!r} exists already",
+                       {"field": "key", "value": key}, type=ErrorType.TAKEN)
+    description = clean_text(values.get("description"), "description", required=False,
+                             limit=4000)
+    return {"key": key, "name": name, "name_en": name_en, "description": description,
+            "delegable": delegable, "parts": parts}
+
+
+def create_role(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> dict[str, Any]:
+    ctx.require("manage_roles")
+    why = clean_reason(reason)
     with admin_change(ctx):
-        parts = validate_role_parts(ctx.session, {
-            "grants": values.get("grants", []), "field_rules": values.get("field_rules", []),
-            "permissions": values.get("permissions", []),
-            "departments": values.get("departments", [])})
-        _check_delegable(delegable, parts["permissions"])
-        if ctx.session.scalar(select(Role.id).where(Role.key == key)) is not None:
-            raise Conflict(f"a role with key {key!r} exists already",
-                           {"field": "key", "value": key}, type=ErrorType.TAKEN)
-        role = Role(key=key, name=name, name_en=name_en,
-                    description=clean_text(values.get("description"), "description",
-                                           required=False, limit=4000),
-                    delegable=delegable,
-                    created_at=ctx.now, version=1)
+        clean = validate_new_role(ctx, values)
+        parts = clean.pop("parts")
+        key = clean["key"]
+        role = Role(**clean, created_at=ctx.now, version=1)
         ctx.session.add(role)
         flush_or_conflict(ctx.session, f"a role with key {key!r} exists already",
                           {"field": "key", "value": key}, ErrorType.TAKEN)
@@ -137,10 +147,12 @@ def create_role(ctx: RequestContext, values: Mapping[str, Any], reason: str) -> 
     return role_document(ctx.session, role, ctx.now)
 
 
-def update_role(ctx: RequestContext, role_id: int, changes: Mapping[str, Any], version: object,
-                reason: str) -> dict[str, Any]:
-    ctx.require("manage_roles")
-    why = clean_reason(reason)
+def validate_role_update(ctx: RequestContext, role_id: int, changes: Mapping[str, Any],
+                         version: object) -> tuple[Role, dict[str, Any], dict[str, Any]]:
+    """Every check of changing a role after authority and reason, read-only and in the
+    order the change makes them (columns, parts, 404, version, delegable, holders): the
+    role, the changed columns and the validated parts. The change itself then claims the
+    version and runs the two-person rule's check."""
     require_version(version)
     scalars: dict[str, Any] = {}
     if "name" in changes:
@@ -155,15 +167,29 @@ def update_role(ctx: RequestContext, role_id: int, changes: Mapping[str, Any], v
             raise Invalid("delegable must be true or false", field="delegable",
                           type=ErrorType.FORMAT, expected="boolean")
         scalars["delegable"] = changes["delegable"]
+    parts = validate_role_parts(ctx.session, changes)
+    role = _role(ctx.session, role_id)
+    check_version(ctx.session, Role, role_id, version, "role")
+    _check_delegable(scalars.get("delegable", role.delegable),
+                     parts.get("permissions", _role_permissions(ctx.session, role_id)))
+    if parts.get("departments"):
+        _check_holders_inside(ctx, role_id, parts["departments"])
+    return role, scalars, parts
+
+
+def _role_permissions(session: Session, role_id: int) -> list[str]:
+    return sorted(session.scalars(
+        select(RolePermission.permission).where(RolePermission.role_id == role_id)))
+
+
+def update_role(ctx: RequestContext, role_id: int, changes: Mapping[str, Any], version: object,
+                reason: str) -> dict[str, Any]:
+    ctx.require("manage_roles")
+    why = clean_reason(reason)
     with admin_change(ctx):
-        parts = validate_role_parts(ctx.session, changes)
-        role = _role(ctx.session, role_id)
+        role, scalars, parts = validate_role_update(ctx, role_id, changes, version)
         before = role_document(ctx.session, role)
         claim_version(ctx.session, Role, role_id, version, "role")
-        _check_delegable(scalars.get("delegable", role.delegable),
-                         parts.get("permissions", before["permissions"]))
-        if parts.get("departments"):
-            _check_holders_inside(ctx, role_id, parts["departments"])
         if "permissions" in parts:
             refuse_new_system_permissions_for_holders(
                 ctx, role_id, set(parts["permissions"]) - set(before["permissions"]))
@@ -218,21 +244,28 @@ def _check_holders_inside(ctx: RequestContext, role_id: int, departments: list[i
                        type=ErrorType.HOLDERS_OUTSIDE)
 
 
+def validate_role_delete(ctx: RequestContext, role_id: int, version: object) -> Role:
+    """Every check of deleting a role after authority and reason, read-only (404, version,
+    still held, named by a rule): the role. The deletion then claims the version."""
+    require_version(version)
+    role = _role(ctx.session, role_id)
+    check_version(ctx.session, Role, role_id, version, "role")
+    active = active_assignment_count(ctx.session, role_id, ctx.now)
+    if active:
+        raise Conflict(f"role {role.key} has {active} active assignment(s); end them "
+                       "first", {"active_assignments": active}, type=ErrorType.ROLE_HELD)
+    refuse_if_rules_name(ctx.session, "role", (role_id,))
+    return role
+
+
 def delete_role(ctx: RequestContext, role_id: int, version: object,
                 reason: str | None) -> None:
     ctx.require("manage_roles")
     why = clean_reason(reason)
-    require_version(version)
     with admin_change(ctx):
-        role = _role(ctx.session, role_id)
+        role = validate_role_delete(ctx, role_id, version)
         before = role_document(ctx.session, role)
         claim_version(ctx.session, Role, role_id, version, "role")
-        active = active_assignment_count(ctx.session, role_id, ctx.now)
-        if active:
-            raise Conflict(f"role {role.key} has {active} active assignment(s); end them "
-                           "first", {"active_assignments": active},
-                           type=ErrorType.ROLE_HELD)
-        refuse_if_rules_name(ctx.session, "role", (role_id,))
         shares = delete_shares_to(ctx.session, ("role",), (role_id,))
         for model in (RoleAssignment, Grant, FieldRule, RolePermission, RoleDepartment):
             ctx.session.execute(delete(model).where(model.role_id == role_id))

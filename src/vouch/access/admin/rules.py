@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from vouch.access.admin.authority import CONFIG_READERS, require_any
 from vouch.access.admin.change import (
     admin_change,
+    check_version,
     claim_version,
     clean_reason,
     log_change,
@@ -157,8 +158,9 @@ def get_rule(ctx: RequestContext, kind: str, rule_id: int) -> dict[str, Any]:
     return rule_dict(_rule(ctx.session, kind, rule_id))
 
 
-def _validate_rule(session: Session, kind: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The whole rule as it will be stored (values carry every field)."""
+def validate_rule(session: Session, kind: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Every check of creating a rule after authority and reason: the whole rule as it
+    will be stored (values carry every field)."""
     obj = clean_choice(values.get("object"), OBJECT_NAMES, "object", "object")
     clean: dict[str, Any] = {
         "name": clean_name(values.get("name"), "name"),
@@ -184,7 +186,7 @@ def create_rule(ctx: RequestContext, kind: str, values: Mapping[str, Any],
     why = clean_reason(reason)
     model, label = _rule_kind(kind)
     with admin_change(ctx):
-        clean = _validate_rule(ctx.session, kind, values)
+        clean = validate_rule(ctx.session, kind, values)
         rule = model(**clean, version=1)
         ctx.session.add(rule)
         ctx.session.flush()
@@ -193,17 +195,30 @@ def create_rule(ctx: RequestContext, kind: str, values: Mapping[str, Any],
     return after
 
 
+def validate_rule_update(ctx: RequestContext, kind: str, rule_id: int,
+                         changes: Mapping[str, Any], version: object
+                         ) -> tuple[SharingRule | RestrictionRule, dict[str, Any]]:
+    """Every check of changing a rule after authority and reason, read-only (version sent,
+    404, the merged rule, version current): the rule and the whole rule as it will be
+    stored. The change then claims the version."""
+    require_version(version)
+    model, label = _rule_kind(kind)
+    rule = _rule(ctx.session, kind, rule_id)
+    merged = {k: v for k, v in rule_dict(rule).items()
+              if k not in ("id", "version")} | dict(changes)
+    clean = validate_rule(ctx.session, kind, merged)
+    check_version(ctx.session, model, rule_id, version, label)
+    return rule, clean
+
+
 def update_rule(ctx: RequestContext, kind: str, rule_id: int, changes: Mapping[str, Any],
                 version: object, reason: str) -> dict[str, Any]:
     ctx.require("manage_roles")
     why = clean_reason(reason)
-    require_version(version)
     model, label = _rule_kind(kind)
     with admin_change(ctx):
-        rule = _rule(ctx.session, kind, rule_id)
+        rule, clean = validate_rule_update(ctx, kind, rule_id, changes, version)
         before = rule_dict(rule)
-        merged = {k: v for k, v in before.items() if k not in ("id", "version")} | dict(changes)
-        clean = _validate_rule(ctx.session, kind, merged)
         claim_version(ctx.session, model, rule_id, version, label)
         ctx.session.execute(update(model).where(model.id == rule_id).values(**clean)
                             .execution_options(synchronize_session=False))
@@ -214,14 +229,24 @@ def update_rule(ctx: RequestContext, kind: str, rule_id: int, changes: Mapping[s
     return after
 
 
+def validate_rule_delete(ctx: RequestContext, kind: str, rule_id: int,
+                         version: object) -> SharingRule | RestrictionRule:
+    """Every check of deleting a rule after authority and reason, read-only (version sent,
+    404, version current): the rule. The deletion then claims the version."""
+    require_version(version)
+    model, label = _rule_kind(kind)
+    rule = _rule(ctx.session, kind, rule_id)
+    check_version(ctx.session, model, rule_id, version, label)
+    return rule
+
+
 def delete_rule(ctx: RequestContext, kind: str, rule_id: int, version: object,
                 reason: str | None) -> None:
     ctx.require("manage_roles")
     why = clean_reason(reason)
-    require_version(version)
     model, label = _rule_kind(kind)
     with admin_change(ctx):
-        rule = _rule(ctx.session, kind, rule_id)
+        rule = validate_rule_delete(ctx, kind, rule_id, version)
         before = rule_dict(rule)
         claim_version(ctx.session, model, rule_id, version, label)
         ctx.session.execute(delete(model).where(model.id == rule_id))
