@@ -42,7 +42,7 @@ export function preconditionText(p: PreconditionItem, t: TFunction, lang: string
     case "probation":
       return t(key, { count: num(q.days_left) ?? 0, date: formatters(lang).date(str(q.ends_on)) });
     case "hire_date_missing":
-      return t(key, { days: num(q.probation_days) ?? "?" });
+      return t(key, { count: num(q.probation_days) ?? 0 });
     case "role_conflict": {
       const name = str(q.role_name);
       const en = str(q.role_name_en);
