@@ -1,18 +1,18 @@
 /** The records of one list page as a table: chosen columns, sortable headers for fields
  * the user can read, the title linking to the record, Edit only where `_editable`. */
 
-import { EditOutlined } from "@ant-design/icons";
-import { Button, Empty, Table, Tooltip } from "antd";
+import { Button, Empty, Table } from "antd";
 import type { ColumnsType, SorterResult } from "antd/es/table/interface";
 import type { TFunction } from "i18next";
 import type { HTMLAttributes } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 
+import Clip from "./Clip";
 import { isSystemColumn } from "./columns";
 import FieldValue from "./FieldValue";
 import { can, fieldLabel, isSortable, recordPath } from "./fields";
-import { formatDateTime } from "./format";
+import { formatDateTime, formatListInstant } from "./format";
 import { DepartmentName, UserName } from "./names";
 import { parseSort } from "./query";
 import type { CatalogObject, RecordItem } from "./types";
@@ -30,9 +30,17 @@ interface Props {
   emptyText: string;
 }
 
-/** Cells name their column (`data-column`), for tests and styles. */
+// Names, references and e-mail addresses give way when a list is wider than its window
+// (cut, whole on hover; see Clip), every other cell keeps to one line: the default columns
+// fit at 1280 pixels in both languages. The title field, what a record is called, does not
+// give way. Even with room to spare they are at most this wide.
+const CLIP_TITLE = 320;
+const CLIP_OTHER = 240;
+const CLIPPED_TYPES = new Set(["string", "email", "reference"]);
+
+/** Cells name their column (`data-column`), for tests and styles, and keep to one line. */
 function cellData(key: string): HTMLAttributes<HTMLElement> {
-  return { "data-column": key } as HTMLAttributes<HTMLElement>;
+  return { "data-column": key, style: { whiteSpace: "nowrap" } } as HTMLAttributes<HTMLElement>;
 }
 
 function systemColumn(key: string, t: TFunction, language: string) {
@@ -41,7 +49,9 @@ function systemColumn(key: string, t: TFunction, language: string) {
     render: (_: unknown, r: RecordItem) => {
       if (key === "owner_id") return <UserName id={r.owner_id} />;
       if (key === "department_id") return <DepartmentName id={r.department_id} />;
-      return formatDateTime(String(r[key]), language);
+      // short (today's time, else the date); the whole instant on hover
+      const at = String(r[key]);
+      return <span title={formatDateTime(at, language)}>{formatListInstant(at, language)}</span>;
     },
     // ids of owners and departments sort by number, which means nothing to a reader
     sortable: key === "created_at" || key === "updated_at",
@@ -85,6 +95,7 @@ export default function RecordTable({
     if (!field || field.level === "hidden") continue;
     const isTitle = key === obj.title_field;
     const sortable = isSortable(field) && !!onSort;
+    const clipped = CLIPPED_TYPES.has(field.type) && field.level !== "masked";
     cols.push({
       key,
       dataIndex: key,
@@ -95,12 +106,16 @@ export default function RecordTable({
       ellipsis: field.type === "text",
       onHeaderCell: () => cellData(key),
       onCell: () => cellData(key),
-      render: (_: unknown, r: RecordItem) =>
-        isTitle && field.level !== "masked" ? (
+      render: (_: unknown, r: RecordItem) => {
+        const value = isTitle && field.level !== "masked" ? (
           <Link to={recordPath(obj.name, r.id)}>{String(r[key] ?? `#${r.id}`)}</Link>
         ) : (
           <FieldValue objectName={obj.name} field={field} value={r[key]} compact />
-        ),
+        );
+        return clipped
+          ? <Clip width={isTitle ? CLIP_TITLE : CLIP_OTHER} shrink={!isTitle}>{value}</Clip>
+          : value;
+      },
     });
   }
   const mayEdit = can(obj, "edit") && !!onEdit;
@@ -108,23 +123,20 @@ export default function RecordTable({
     key: "_actions",
     title: t("list.actions"),
     fixed: "right",
-    width: mayEdit ? 140 : 80,
+    width: mayEdit ? 104 : 72,
     render: (_: unknown, r: RecordItem) => (
       <span style={{ whiteSpace: "nowrap" }}>
         <Link to={recordPath(obj.name, r.id)}>{t("action.open")}</Link>
         {mayEdit && r._editable && (
-          <Tooltip title={t("action.edit")}>
-            <Button
-              type="link"
-              size="small"
-              icon={<EditOutlined />}
-              onClick={() => onEdit?.(r)}
-              aria-label={t("action.editRecord", { id: r.id })}
-              data-action="edit"
-            >
-              {t("action.edit")}
-            </Button>
-          </Tooltip>
+          <Button
+            type="link"
+            size="small"
+            onClick={() => onEdit?.(r)}
+            aria-label={t("action.editRecord", { id: r.id })}
+            data-action="edit"
+          >
+            {t("action.edit")}
+          </Button>
         )}
       </span>
     ),
@@ -138,7 +150,10 @@ export default function RecordTable({
       dataSource={items}
       loading={loading}
       pagination={false}
-      scroll={{ x: "max-content" }}
+      // as wide as the window allows (Clip columns narrowed first), scrolling sideways
+      // inside the card only when even their headers do not fit
+      scroll={{ x: true }}
+      tableLayout="auto"
       locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText} /> }}
       showSorterTooltip={{ title: t("list.sortTip") }}
       onChange={(_p, _f, sorter) => {

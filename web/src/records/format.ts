@@ -38,3 +38,14 @@ export function choiceLabel(
     defaultValue: t(`choice.${fieldName}.${value}`, { defaultValue: value }),
   });
 }
+
+/** An instant in a list, short: the time when it is today, else the date (the full
+ * instant is the cell's title). */
+export function formatListInstant(value: string, language: string): string {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return value;
+  const today = new Date();
+  return d.toDateString() === today.toDateString()
+    ? new Intl.DateTimeFormat(language, { hour: "numeric", minute: "2-digit" }).format(d)
+    : formatters(language).date(d);
+}
